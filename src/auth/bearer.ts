@@ -1,0 +1,23 @@
+import { AUTH_MESSAGES, AuthError } from "./errors.ts";
+
+// RFC 6750 section 2.1: the scheme is case-insensitive and the credential is a b64token.
+const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/** Longest header we parse; anything longer is refused before any work or caching. */
+export const MAX_AUTHORIZATION_LENGTH = 8192;
+
+/**
+ * Extracts the credential from an `Authorization: Bearer <credential>` header.
+ * @throws AuthError when the header is absent, too long, or not a single bearer credential.
+ */
+export function readBearerCredential(header: string | undefined): string {
+  if (header === undefined || header.trim() === "") {
+    throw new AuthError("missing", AUTH_MESSAGES.missing);
+  }
+  if (header.length > MAX_AUTHORIZATION_LENGTH) {
+    throw new AuthError("malformed", AUTH_MESSAGES.invalid);
+  }
+  const match = BEARER.exec(header);
+  if (!match?.[1]) throw new AuthError("malformed", AUTH_MESSAGES.malformed);
+  return match[1];
+}

@@ -1,0 +1,1 @@
+export { createLogger, createRequestId, type Logger, type LoggerOptions } from "./logger.ts";
