@@ -1,0 +1,47 @@
+import type { NodeLogRecord, RunRecord, TriggerType } from "../../core/index.ts";
+import type { components } from "../../../generated/alloy/schema.d.ts";
+
+type Schemas = components["schemas"];
+
+const EXECUTION_MODE: Record<TriggerType, Schemas["Execution"]["executionMode"]> = {
+  manual: "manual",
+  webhook: "webhook",
+  event: "trigger",
+  rerun: "retry",
+  resume: "retry",
+};
+
+/** One execution as Alloy's `GET /logs/{executionId}` shows it. */
+export function toExecution(run: RunRecord, logs: NodeLogRecord[]): Schemas["Execution"] {
+  return {
+    ...toLogEntry(run, logs),
+    workflowId: run.workflowId,
+    userId: run.endUserId ?? "",
+    status: toStatus(run),
+    executionMode: EXECUTION_MODE[run.triggerType],
+    rerunOf: run.rerunOf,
+  };
+}
+
+/** One entry of Alloy's workflow logs listing. */
+export function toLogEntry(run: RunRecord, logs: NodeLogRecord[]): Schemas["WorkflowLogEntry"] & { status: Schemas["ExecutionStatus"] } {
+  const finished = run.status === "completed" || run.status === "failed";
+  return {
+    executionId: run.id,
+    startedAt: (run.startedAt ?? run.createdAt).toISOString(),
+    stoppedAt: finished && run.completedAt ? run.completedAt.toISOString() : null,
+    finished,
+    status: toStatus(run),
+    results: logs.map((log) => ({
+      connectorId: log.componentId,
+      startedAt: log.startedAt.toISOString(),
+      stoppedAt: log.createdAt.toISOString(),
+      data: log.output ?? null,
+    })),
+    inputs: [{ connectorId: "trigger", data: run.triggerPayload ?? {} }],
+  };
+}
+
+function toStatus(run: RunRecord): Schemas["ExecutionStatus"] {
+  return run.status === "awaiting_ui_interaction" ? "running" : run.status;
+}

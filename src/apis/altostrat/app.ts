@@ -1,0 +1,40 @@
+import path from "node:path";
+import type { Logger } from "pino";
+import type { JwtVerifier } from "../../auth/index.ts";
+import type { Engine } from "../../core/index.ts";
+import { createApiApp } from "../http/create-api-app.ts";
+import { renderAltostratProblem } from "./errors.ts";
+import { createAltostratHandlers, type AltostratContext } from "./handlers.ts";
+
+/** What the Altostrat listener needs. */
+export interface AltostratAppOptions {
+  engine: Engine;
+  verifier: JwtVerifier;
+  logger: Logger;
+  validateResponses: boolean;
+  bodyLimit: number | string;
+  newRequestId: () => string;
+  /** Root holding generated/ and dist/docs (defaults to the working directory). */
+  root?: string;
+  mountOperational?: Parameters<typeof createApiApp>[0]["mountOperational"];
+}
+
+/** The Altostrat Workflows API as an express app, validated against generated/altostrat/openapi.yaml. */
+export function createAltostratApp(options: AltostratAppOptions) {
+  const root = options.root ?? process.cwd();
+  const handlers = createAltostratHandlers(options.engine);
+  return createApiApp<AltostratContext>({
+    specFile: path.join(root, "generated/altostrat/openapi.yaml"),
+    docsDir: path.join(root, "dist/docs/altostrat"),
+    handlers: handlers as never,
+    authenticate: async (req) => ({ accountId: (await options.verifier.verify(req.get("authorization"))).accountId }),
+    publicOperations: new Set(["triggerWorkflowWebhook"]),
+    publicContext: () => ({ accountId: "" }),
+    renderProblem: renderAltostratProblem,
+    validateResponses: options.validateResponses,
+    bodyLimit: options.bodyLimit,
+    logger: options.logger,
+    newRequestId: options.newRequestId,
+    ...(options.mountOperational ? { mountOperational: options.mountOperational } : {}),
+  });
+}

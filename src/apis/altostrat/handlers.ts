@@ -1,0 +1,105 @@
+import type { Engine } from "../../core/index.ts";
+import type { operations } from "../../../generated/altostrat/schema.d.ts";
+import type { HandlerMap } from "../http/typed-handlers.ts";
+import { toWorkflow, toWorkflowLog, toWorkflowRun } from "./mappers.ts";
+import { toPageInfo } from "./paging.ts";
+
+/** What every Altostrat handler knows about its caller (from the verified JWT). */
+export interface AltostratContext {
+  accountId: string;
+}
+
+/** Handlers of every Altostrat operation, each a thin call into one core verb. */
+export function createAltostratHandlers(engine: Engine): HandlerMap<operations, AltostratContext> {
+  return {
+    /** @see createWorkflow */
+    async createWorkflow({ body, context }) {
+      const wf = await engine.createWorkflow({
+        accountId: context.accountId,
+        idStyle: "altostrat",
+        name: body.name,
+        description: body.description ?? null,
+        definition: body.definition,
+        withWebhook: true,
+      });
+      return { status: 201, body: toWorkflow(wf) };
+    },
+
+    /** @see getWorkflow */
+    async getWorkflow({ path, context }) {
+      return { status: 200, body: toWorkflow(await engine.getWorkflow(context.accountId, path.workflowId)) };
+    },
+
+    /** @see executeWorkflow */
+    async executeWorkflow({ path, header, body, context }) {
+      const started = await engine.executeWorkflow({
+        accountId: context.accountId,
+        workflowId: path.workflowId,
+        payload: body?.context ?? {},
+        triggerType: "manual",
+        idempotencyKey: header["Idempotency-Key"],
+      });
+      return { status: 202, body: toWorkflowRun(started.run) };
+    },
+
+    /** @see listWorkflowExecutions */
+    async listWorkflowExecutions({ path, query, context }) {
+      const page = await engine.listRuns({ accountId: context.accountId, workflowId: path.workflowId, page: query.page, perPage: query.per_page });
+      const info = toPageInfo(`/workflows/${path.workflowId}/executions`, page.page, page.perPage, page.total, page.runs.length);
+      return { status: 200, body: { data: page.runs.map((run) => toWorkflowRun(run)), ...info } };
+    },
+
+    /** @see listWorkflowLogs */
+    async listWorkflowLogs({ path, query, context }) {
+      const logs = await engine.listLogs({
+        accountId: context.accountId,
+        workflowId: path.workflowId,
+        status: query.status,
+        nodeId: query.node_id,
+        runId: query.run_id,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+        limit: query.limit,
+      });
+      return { status: 200, body: logs.map(toWorkflowLog) };
+    },
+
+    /** @see getWorkflowRun */
+    async getWorkflowRun({ path, context }) {
+      const run = await engine.getRun(context.accountId, path.runId);
+      return { status: 200, body: toWorkflowRun(run, run.logs) };
+    },
+
+    /** @see rerunWorkflowRun (the seed operation) */
+    async rerunWorkflowRun({ path, header, context }) {
+      const started = await engine.rerunRun({ accountId: context.accountId, runId: path.runId, idempotencyKey: header["Idempotency-Key"] });
+      return {
+        status: 202,
+        body: { message: "Workflow re-run initiated successfully.", new_run: toWorkflowRun(started.run), original_run_id: path.runId },
+      };
+    },
+
+    /** @see resumeWorkflowRunFromNode */
+    async resumeWorkflowRunFromNode({ path, header, context }) {
+      const started = await engine.resumeRunFromNode({
+        accountId: context.accountId,
+        runId: path.runId,
+        nodeId: path.nodeId,
+        idempotencyKey: header["Idempotency-Key"],
+      });
+      return { status: 202, body: { message: `Workflow resumed successfully from node '${path.nodeId}'.`, new_run: toWorkflowRun(started.run) } };
+    },
+
+    /** @see triggerWorkflowWebhook — public: the token in the path is the credential. */
+    async triggerWorkflowWebhook({ path, body }) {
+      const wf = await engine.getWorkflowByWebhookToken(path.webhookToken);
+      const started = await engine.executeWorkflow({
+        accountId: wf.accountId,
+        workflowId: wf.id,
+        payload: { webhook_payload: body ?? {} },
+        triggerType: "webhook",
+      });
+      return { status: 202, body: { message: "Webhook received; the workflow run was queued.", run_id: started.run.id } };
+    },
+  };
+}

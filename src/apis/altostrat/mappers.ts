@@ -1,0 +1,59 @@
+import type { NodeLogRecord, RunRecord, WorkflowRecord } from "../../core/index.ts";
+import type { components } from "../../../generated/altostrat/schema.d.ts";
+
+type Schemas = components["schemas"];
+
+/** A WorkflowRun as the Altostrat contract shows it; `logs` only when given (single-run reads). */
+export function toWorkflowRun(run: RunRecord, logs?: NodeLogRecord[]): Schemas["WorkflowRun"] {
+  const finished = run.status === "completed" || run.status === "failed";
+  const started = run.startedAt ?? run.createdAt;
+  return {
+    id: run.id,
+    status: run.status,
+    error_message: run.errorMessage,
+    started_at: started.toISOString(),
+    completed_at: finished && run.completedAt ? run.completedAt.toISOString() : null,
+    duration_in_seconds:
+      finished && run.completedAt ? Math.max(0, Math.round((run.completedAt.getTime() - started.getTime()) / 10) / 100) : null,
+    workflow_id: run.workflowId,
+    workflow_version: run.workflowVersion,
+    trigger_type: run.triggerType,
+    trigger_payload: asObject(run.triggerPayload),
+    rerun_of: run.rerunOf,
+    root_run_id: run.rootRunId ?? run.id,
+    ...(logs ? { logs: logs.map(toWorkflowLog) } : {}),
+  };
+}
+
+/** A node log entry; a node output that is not a JSON object is wrapped as `{ value }` (the contract's output is an object). */
+export function toWorkflowLog(log: NodeLogRecord): Schemas["WorkflowLog"] {
+  return {
+    id: log.id,
+    run_id: log.runId,
+    node_id: log.nodeId,
+    component_id: log.componentId,
+    status: log.status,
+    output: asObject(log.output),
+    started_at: log.startedAt.toISOString(),
+    created_at: log.createdAt.toISOString(),
+  };
+}
+
+/** A workflow definition record in the contract's shape. */
+export function toWorkflow(wf: WorkflowRecord): Schemas["Workflow"] {
+  return {
+    id: wf.id,
+    name: wf.name,
+    description: wf.description,
+    version: wf.version,
+    definition: wf.definition as Schemas["WorkflowDefinition"],
+    webhook_token: wf.webhookToken,
+    created_at: wf.createdAt.toISOString(),
+    updated_at: wf.updatedAt.toISOString(),
+  };
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+  return value === undefined || value === null ? {} : { value };
+}

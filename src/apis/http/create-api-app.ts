@@ -1,0 +1,124 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import express, { type NextFunction, type Request, type Response } from "express";
+import * as OpenApiValidator from "express-openapi-validator";
+import type { Logger } from "pino";
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
+import { HttpProblem, toProblem, type Problem } from "./problem.ts";
+import { listOperations, readSpec, type SpecOperation } from "./spec-routes.ts";
+
+/** How an API renders a Problem: its own status-to-body mapping and error shape. */
+export type RenderProblem = (problem: Problem, requestId: string) => { status: number; body: unknown };
+
+/** Everything that makes one API's express app. */
+export interface ApiAppOptions<Ctx> {
+  /** Path of the bundled spec (`generated/<api>/openapi.yaml`). */
+  specFile: string;
+  /** One handler per operationId (typed by the API's HandlerMap). */
+  handlers: Record<string, (input: never) => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>>;
+  /** Authenticates a request for a protected operation; throws to refuse. */
+  authenticate: (req: Request, op: SpecOperation) => Promise<Ctx>;
+  /** Operations that need no credential (e.g. a webhook whose token is the credential). */
+  publicOperations?: ReadonlySet<string>;
+  /** Context given to handlers of public operations. */
+  publicContext?: (req: Request) => Ctx;
+  renderProblem: RenderProblem;
+  validateResponses: boolean;
+  bodyLimit: string | number;
+  logger: Logger;
+  /** Folder holding `index.html` of this API's reference, served at /docs. */
+  docsDir?: string;
+  /** Extra routes outside the contract (health checks), mounted before validation. */
+  mountOperational?: (app: express.Express) => void;
+  newRequestId: () => string;
+}
+
+/**
+ * Creates an express app serving one API from its bundled spec: auth, request and response validation
+ * by express-openapi-validator, typed handlers, and every failure rendered in the API's error shape.
+ */
+export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express {
+  const spec = readSpec(options.specFile);
+  const operations = listOperations(spec);
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+
+  app.use((req, res, next) => {
+    const incoming = req.get("x-request-id");
+    const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : options.newRequestId();
+    res.locals.requestId = requestId;
+    res.set("x-request-id", requestId);
+    next();
+  });
+  if (options.docsDir) mountDocs(app, options.docsDir);
+  options.mountOperational?.(app);
+
+  app.use(express.json({ limit: options.bodyLimit, type: ["application/json", "application/*+json"] }));
+  app.use((req, _res, next) => {
+    if (req.body !== undefined && exceedsJsonDepth(req.body)) {
+      next(new HttpProblem(400, "json_too_deep", `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`));
+    } else next();
+  });
+
+  for (const op of operations) {
+    app[op.method](op.expressPath, (req, res, next) => {
+      const publicOp = options.publicOperations?.has(op.operationId) ?? false;
+      const pending = publicOp ? Promise.resolve(options.publicContext?.(req) as Ctx) : options.authenticate(req, op);
+      pending.then((ctx) => {
+        res.locals.ctx = ctx;
+        next();
+      }, next);
+    });
+  }
+
+  app.use(
+    OpenApiValidator.middleware({
+      apiSpec: options.specFile,
+      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+      validateResponses: options.validateResponses ? { removeAdditional: false } : false,
+      validateSecurity: false,
+      validateApiSpec: false,
+      ignoreUndocumented: false,
+      fileUploader: false,
+      $refParser: { mode: "bundle" },
+    }),
+  );
+
+  for (const op of operations) {
+    const handler = options.handlers[op.operationId];
+    if (!handler) throw new Error(`No handler for operation ${op.operationId}`);
+    app[op.method](op.expressPath, (req, res, next) => {
+      const header: Record<string, string | undefined> = {};
+      for (const name of op.headerParams) header[name] = req.get(name);
+      const input = { path: req.params, query: req.query, header, body: req.body, context: res.locals.ctx };
+      handler(input as never).then((result) => {
+        if (result.headers) res.set(result.headers);
+        res.status(result.status).json(result.body);
+      }, next);
+    });
+  }
+
+  app.use((req, _res, next) => next(new HttpProblem(404, "route_not_found", `No operation of this API matches ${req.method} ${req.path}.`)));
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const requestId = String(res.locals.requestId);
+    const problem = toProblem(error);
+    if (problem.status >= 500) {
+      options.logger.error({ err: problem.cause ?? error, requestId, method: req.method, url: req.originalUrl }, "request failed");
+    }
+    if (res.headersSent) return void res.end();
+    const { status, body } = options.renderProblem(problem, requestId);
+    if (problem.retryAfterSeconds) res.set("Retry-After", String(problem.retryAfterSeconds));
+    res.status(status).json(body);
+  });
+  return app;
+}
+
+function mountDocs(app: express.Express, docsDir: string): void {
+  const index = path.join(docsDir, "index.html");
+  app.get(["/docs", "/docs/"], (_req, res, next) => {
+    if (!existsSync(index)) return next(new HttpProblem(404, "docs_not_built", "The reference is not built; run `npm run docs`."));
+    res.type("html").sendFile(index);
+  });
+}

@@ -1,0 +1,124 @@
+/**
+ * One internal description of a failed request, before each API renders it in its own error shape.
+ * Every error that reaches an API's error handler becomes a Problem; nothing else is sent.
+ */
+export interface Problem {
+  status: number;
+  code: string;
+  message: string;
+  details?: { path: string; message: string }[];
+  retryAfterSeconds?: number;
+  /** Only for the server's log: why a 5xx happened. */
+  cause?: unknown;
+}
+
+/** Thrown by HTTP-layer code (auth, body checks) to answer with a specific status and code. */
+export class HttpProblem extends Error {
+  override readonly name = "HttpProblem";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: { path: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+/** HTTP status of each domain error code thrown by the core. */
+export const DOMAIN_STATUS: Readonly<Record<string, number>> = Object.freeze({
+  workflow_not_found: 404,
+  run_not_found: 404,
+  node_not_found: 404,
+  webhook_not_found: 404,
+  run_not_rerunnable: 409,
+  idempotency_key_in_use: 409,
+  idempotency_key_mismatch: 422,
+  invalid_workflow_definition: 422,
+  invalid_request: 400,
+  store_unavailable: 503,
+});
+
+/** Seconds a client should wait before retrying when the store is unavailable. */
+export const RETRY_AFTER_SECONDS = 2;
+
+type ErrorLike = {
+  name?: string;
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  code?: string;
+  message?: string;
+  errors?: { path?: string; message?: string; errorCode?: string }[];
+  details?: unknown;
+};
+
+/** Turns anything thrown while serving a request into a Problem. Unknown errors are 500s. */
+export function toProblem(error: unknown): Problem {
+  const err = (error ?? {}) as ErrorLike;
+  if (error instanceof HttpProblem) {
+    return { status: error.status, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+  }
+  if (err.name === "AuthError") return { status: 401, code: "unauthorized", message: err.message ?? "Unauthorized." };
+  if (err.name === "ApiVersionError") return { status: 400, code: "unsupported_api_version", message: err.message ?? "Unsupported API version." };
+  if (err.name === "DomainError" && typeof err.code === "string" && DOMAIN_STATUS[err.code]) {
+    const status = DOMAIN_STATUS[err.code] as number;
+    return {
+      status,
+      code: err.code,
+      message: err.message ?? err.code,
+      ...(domainDetails(err.details) ? { details: domainDetails(err.details) } : {}),
+      ...(status === 503 ? { retryAfterSeconds: RETRY_AFTER_SECONDS, cause: error } : {}),
+    };
+  }
+  return fromTransportError(err) ?? { status: 500, code: "internal_error", message: "An unexpected error occurred.", cause: error };
+}
+
+/** Errors raised by body-parser and express-openapi-validator carry a status and a shape of their own. */
+function fromTransportError(err: ErrorLike): Problem | undefined {
+  switch (err.type) {
+    case "entity.parse.failed":
+      return { status: 400, code: "malformed_json", message: "The request body is not valid JSON." };
+    case "entity.too.large":
+      return { status: 413, code: "payload_too_large", message: "The request body is larger than the server accepts." };
+    case "encoding.unsupported":
+    case "charset.unsupported":
+      return { status: 415, code: "unsupported_media_type", message: "The request body's encoding or charset is not supported." };
+    case "request.aborted":
+      return { status: 400, code: "request_aborted", message: "The request body was not received completely." };
+  }
+  const status = err.status ?? err.statusCode;
+  if (typeof status !== "number" || status < 400 || status >= 500 || !Array.isArray(err.errors)) return undefined;
+  const details = toDetails(err.errors);
+  switch (status) {
+    case 404:
+      return { status, code: "route_not_found", message: "No operation of this API matches the request path." };
+    case 405:
+      return { status, code: "method_not_allowed", message: "This path does not support the request method." };
+    case 413:
+      return { status, code: "payload_too_large", message: "The request body is larger than the server accepts." };
+    case 415:
+      return { status, code: "unsupported_media_type", message: "The request body must be sent as application/json.", details };
+    default:
+      return { status: 400, code: "validation_failed", message: summarize(details), details };
+  }
+}
+
+function domainDetails(details: unknown): { path: string; message: string }[] | undefined {
+  const problems = (details as { problems?: unknown } | undefined)?.problems;
+  return Array.isArray(problems) && problems.length > 0 ? toDetails(problems) : undefined;
+}
+
+function toDetails(items: unknown[]): { path: string; message: string }[] {
+  return items.map((item) => {
+    const { path, message } = (item ?? {}) as { path?: unknown; message?: unknown };
+    return { path: String(path ?? ""), message: String(message ?? "is invalid") };
+  });
+}
+
+function summarize(details: { path: string; message: string }[]): string {
+  const first = details[0];
+  if (!first) return "The request is invalid.";
+  const rest = details.length > 1 ? ` (and ${details.length - 1} more problem${details.length > 2 ? "s" : ""})` : "";
+  return `The request is invalid: ${first.path.replace(/^\./, "")} ${first.message}${rest}.`;
+}
