@@ -1,0 +1,55 @@
+import { mintDevToken } from "../auth/index.ts";
+import type { Config } from "../config.ts";
+import { redactConfig } from "../config.ts";
+import { createLogger } from "../log/index.ts";
+import { startServer } from "../server.ts";
+import { DEMO_ACCOUNT_ID, ensureDemo, issueDemoApiKey } from "./demo.ts";
+import { preparePipelineOutputs } from "./pipeline.ts";
+
+/** `reprise start`: both APIs, the workers and retention, with a demo tenant ready to try. */
+export async function runStart(config: Config, root: string): Promise<void> {
+  const logger = createLogger({ level: config.logLevel });
+  preparePipelineOutputs(root, (line) => logger.info(line));
+  if (config.jwt.usesDevelopmentSecret) logger.warn("JWT_SECRET is not set: using the development secret (never in production)");
+  logger.info({ config: redactConfig(config) }, "starting");
+
+  const server = await startServer(config, { logger, root });
+  const demo = await ensureDemo(server.engine);
+  const apiKey = await issueDemoApiKey(server.engine);
+  const token = config.jwt.secret
+    ? await mintDevToken({ secret: config.jwt.secret, accountId: DEMO_ACCOUNT_ID, expiresInSeconds: 24 * 3600, accountClaim: config.jwt.accountClaim, issuer: config.jwt.issuer, audience: config.jwt.audience })
+    : undefined;
+
+  const lines = [
+    "",
+    `Altostrat Workflows API  ${server.altostratUrl}   (reference: ${server.altostratUrl}/docs)`,
+    `Alloy Embedded 2025-09   ${server.alloyUrl}   (reference: ${server.alloyUrl}/docs)`,
+    `Store: ${config.store.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : config.store.kind === "memory" ? "PGlite in memory" : `PGlite in ${config.store.dataDir}`}`,
+    "",
+    token ? `Development JWT (account ${DEMO_ACCOUNT_ID}, 24 h):\n  ${token}` : "JWT_JWKS_URL is set: mint tokens with your identity provider.",
+    `Development Alloy API key (account ${DEMO_ACCOUNT_ID}; shown once, earlier ones revoked):\n  ${apiKey}`,
+    "",
+    "Rerun the seeded Altostrat run:",
+    `  curl -s -X POST ${server.altostratUrl}/workflows/runs/${demo.altostrat.run.id}/rerun -H 'Authorization: Bearer ${token ?? "<token>"}'`,
+    "Rerun the seeded Alloy execution:",
+    `  curl -s -X POST ${server.alloyUrl}/workflows/${demo.alloy.workflow.id}/rerun/${demo.alloy.run.id} -H 'Authorization: bearer ${apiKey}' -H 'x-api-version: 2025-09'`,
+    "",
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping: no new requests or claims; draining in-flight runs");
+    server.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
