@@ -2,7 +2,9 @@ import path from "node:path";
 import type { Logger } from "pino";
 import { checkApiVersion } from "../../auth/index.ts";
 import type { Engine } from "../../core/index.ts";
+import type { operations } from "../../../generated/alloy/schema.d.ts";
 import { createApiApp } from "../http/create-api-app.ts";
+import type { HandlerMap } from "../http/typed-handlers.ts";
 import { renderAlloyProblem } from "./errors.ts";
 import { createAlloyHandlers, type AlloyContext } from "./handlers.ts";
 
@@ -17,6 +19,8 @@ export interface AlloyAppOptions {
   newRequestId: () => string;
   root?: string;
   mountOperational?: Parameters<typeof createApiApp>[0]["mountOperational"];
+  /** Replaces some handlers (tests check that a handler straying from the contract is caught). */
+  handlers?: Partial<HandlerMap<operations, AlloyContext>>;
 }
 
 /** The Alloy Embedded 2025-09 API as an express app, validated against generated/alloy/openapi.yaml. */
@@ -25,7 +29,7 @@ export function createAlloyApp(options: AlloyAppOptions) {
   return createApiApp<AlloyContext>({
     specFile: path.join(root, "generated/alloy/openapi.yaml"),
     docsDir: path.join(root, "dist/docs/alloy"),
-    handlers: createAlloyHandlers(options.engine) as never,
+    handlers: { ...createAlloyHandlers(options.engine), ...options.handlers } as never,
     // The key is checked before the version so an anonymous caller learns nothing but "401".
     authenticate: async (req) => {
       const { accountId } = await options.authenticate(req.get("authorization"));

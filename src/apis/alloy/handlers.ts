@@ -1,7 +1,11 @@
-import type { Engine } from "../../core/index.ts";
+import { DomainError, type Engine } from "../../core/index.ts";
 import type { operations } from "../../../generated/alloy/schema.d.ts";
 import type { HandlerMap } from "../http/typed-handlers.ts";
 import { toExecution, toLogEntry } from "./mappers.ts";
+
+/** The spec's `WorkflowId` and `ExecutionId` shapes: Alloy resources only (Altostrat ones share the store). */
+const WORKFLOW_ID = /^[0-9a-f]{24}$/;
+const EXECUTION_ID = /^[0-9a-f]{8}-[0-9a-f]{8}$/;
 
 /** What every Alloy handler knows about its caller (from the API key). */
 export interface AlloyContext {
@@ -33,9 +37,8 @@ export function createAlloyHandlers(engine: Engine): HandlerMap<operations, Allo
         endUserId: query.userId,
         order: query.order,
       });
-      const data = await Promise.all(
-        page.runs.map(async (run) => toLogEntry(run, await engine.listLogs({ accountId: context.accountId, workflowId: run.workflowId, runId: run.id, limit: 1000 }))),
-      );
+      // getRun lists a run's logs in execution order, which is the order `results` promises.
+      const data = await Promise.all(page.runs.map(async (run) => toLogEntry(run, (await engine.getRun(context.accountId, run.id)).logs)));
       return { status: 200, body: { data, page: page.page, limit: page.perPage, total: page.total } };
     },
 
@@ -47,6 +50,9 @@ export function createAlloyHandlers(engine: Engine): HandlerMap<operations, Allo
 
     /** @see rerunWorkflowExecution (the seed operation) */
     async rerunWorkflowExecution({ path, context }) {
+      // The seed's path parameters are unpatterned; the spec promises 404 for any other shape.
+      if (!WORKFLOW_ID.test(path.workflowId)) throw new DomainError("workflow_not_found", `Workflow ${path.workflowId} not found`);
+      if (!EXECUTION_ID.test(path.executionId)) throw new DomainError("run_not_found", `Run ${path.executionId} not found`);
       const started = await engine.rerunRun({ accountId: context.accountId, runId: path.executionId, workflowId: path.workflowId });
       return { status: 200, body: { message: "success", executionId: started.run.id } };
     },

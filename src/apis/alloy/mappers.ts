@@ -3,8 +3,9 @@ import type { components } from "../../../generated/alloy/schema.d.ts";
 
 type Schemas = components["schemas"];
 
+// An API call (`POST /run/workflow`) is what Alloy calls a `trigger` execution; `manual` means the builder UI.
 const EXECUTION_MODE: Record<TriggerType, Schemas["Execution"]["executionMode"]> = {
-  manual: "manual",
+  manual: "trigger",
   webhook: "webhook",
   event: "trigger",
   rerun: "retry",

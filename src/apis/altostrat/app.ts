@@ -2,7 +2,9 @@ import path from "node:path";
 import type { Logger } from "pino";
 import type { JwtVerifier } from "../../auth/index.ts";
 import type { Engine } from "../../core/index.ts";
+import type { operations } from "../../../generated/altostrat/schema.d.ts";
 import { createApiApp } from "../http/create-api-app.ts";
+import type { HandlerMap } from "../http/typed-handlers.ts";
 import { renderAltostratProblem } from "./errors.ts";
 import { createAltostratHandlers, type AltostratContext } from "./handlers.ts";
 
@@ -17,12 +19,14 @@ export interface AltostratAppOptions {
   /** Root holding generated/ and dist/docs (defaults to the working directory). */
   root?: string;
   mountOperational?: Parameters<typeof createApiApp>[0]["mountOperational"];
+  /** Replaces some handlers (tests check that a handler straying from the contract is caught). */
+  handlers?: Partial<HandlerMap<operations, AltostratContext>>;
 }
 
 /** The Altostrat Workflows API as an express app, validated against generated/altostrat/openapi.yaml. */
 export function createAltostratApp(options: AltostratAppOptions) {
   const root = options.root ?? process.cwd();
-  const handlers = createAltostratHandlers(options.engine);
+  const handlers = { ...createAltostratHandlers(options.engine), ...options.handlers };
   return createApiApp<AltostratContext>({
     specFile: path.join(root, "generated/altostrat/openapi.yaml"),
     docsDir: path.join(root, "dist/docs/altostrat"),

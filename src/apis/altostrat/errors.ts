@@ -9,8 +9,11 @@ const TYPE_BY_STATUS: Record<number, ErrorResponse["type"]> = {
   409: "conflict_error",
 };
 
-/** Where each error code is explained: the reference served by this listener. */
-export const ERROR_DOCS_BASE = "/docs#section/Errors";
+/**
+ * Where each error code is explained. `doc_url` is an absolute URI in the contract, shaped like the
+ * vendor's (`https://docs.altostrat.io/errors/<code>`), so clients built against the vendor keep working.
+ */
+export const ERROR_DOCS_BASE = "https://docs.altostrat.io/errors";
 
 /** Renders a Problem as Altostrat's documented `ErrorResponse`. */
 export function renderAltostratProblem(problem: Problem, requestId: string): { status: number; body: ErrorResponse } {
@@ -23,7 +26,17 @@ export function renderAltostratProblem(problem: Problem, requestId: string): { s
       message: problem.message,
       doc_url: `${ERROR_DOCS_BASE}/${problem.code}`,
       request_id: requestId,
-      ...(problem.details && problem.details.length > 0 ? { errors: problem.details } : {}),
+      ...(problem.details && problem.details.length > 0 ? { errors: problem.details.map((d) => toFieldError(problem.code, d)) } : {}),
     },
   };
+}
+
+/**
+ * The core names definition problems relative to the definition (`nodes[2].config.url`); the contract's
+ * FieldError path is a JSON pointer into the request, and only createWorkflow carries a definition.
+ */
+function toFieldError(code: string, detail: { path: string; message: string }): { path: string; message: string } {
+  if (code !== "invalid_workflow_definition") return detail;
+  const tokens = detail.path.split(/[.[\]]+/).filter((token) => token !== "");
+  return { path: ["/body/definition", ...tokens.map((t) => t.replace(/~/g, "~0").replace(/\//g, "~1"))].join("/"), message: detail.message };
 }

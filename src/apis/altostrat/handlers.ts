@@ -1,8 +1,11 @@
-import type { Engine } from "../../core/index.ts";
+import { DomainError, type Engine } from "../../core/index.ts";
 import type { operations } from "../../../generated/altostrat/schema.d.ts";
 import type { HandlerMap } from "../http/typed-handlers.ts";
 import { toWorkflow, toWorkflowLog, toWorkflowRun } from "./mappers.ts";
 import { toPageInfo } from "./paging.ts";
+
+/** `RunIdentifier` of the spec: Altostrat runs only (Alloy executions share the store). */
+const RUN_ID = /^fl_run_[0-9a-z]{26}$/;
 
 /** What every Altostrat handler knows about its caller (from the verified JWT). */
 export interface AltostratContext {
@@ -43,9 +46,9 @@ export function createAltostratHandlers(engine: Engine): HandlerMap<operations, 
     },
 
     /** @see listWorkflowExecutions */
-    async listWorkflowExecutions({ path, query, context }) {
+    async listWorkflowExecutions({ path, query, context, baseUrl }) {
       const page = await engine.listRuns({ accountId: context.accountId, workflowId: path.workflowId, page: query.page, perPage: query.per_page });
-      const info = toPageInfo(`/workflows/${path.workflowId}/executions`, page.page, page.perPage, page.total, page.runs.length);
+      const info = toPageInfo(`${baseUrl}/workflows/${path.workflowId}/executions`, page.page, page.perPage, page.total, page.runs.length);
       return { status: 200, body: { data: page.runs.map((run) => toWorkflowRun(run)), ...info } };
     },
 
@@ -72,6 +75,8 @@ export function createAltostratHandlers(engine: Engine): HandlerMap<operations, 
 
     /** @see rerunWorkflowRun (the seed operation) */
     async rerunWorkflowRun({ path, header, context }) {
+      // The seed's runId is unpatterned: an id of the other API's style names no run here.
+      if (!RUN_ID.test(path.runId)) throw new DomainError("run_not_found", `Run ${path.runId} not found`);
       const started = await engine.rerunRun({ accountId: context.accountId, runId: path.runId, idempotencyKey: header["Idempotency-Key"] });
       return {
         status: 202,

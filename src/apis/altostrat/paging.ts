@@ -2,7 +2,7 @@ import type { components } from "../../../generated/altostrat/schema.d.ts";
 
 type Schemas = components["schemas"];
 
-/** Builds the vendor's `links`/`meta` paging block for one page of a listing at `path`. */
+/** Builds the vendor's `links`/`meta` paging block for one page of a listing at `path` (an absolute URL). */
 export function toPageInfo(path: string, page: number, perPage: number, total: number, count: number): Pick<Schemas["WorkflowRunPage"], "links" | "meta"> {
   const lastPage = Math.max(1, Math.ceil(total / perPage));
   const at = (n: number) => `${path}?page=${n}&per_page=${perPage}`;

@@ -92,7 +92,7 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
     app[op.method](op.expressPath, (req, res, next) => {
       const header: Record<string, string | undefined> = {};
       for (const name of op.headerParams) header[name] = req.get(name);
-      const input = { path: req.params, query: req.query, header, body: req.body, context: res.locals.ctx };
+      const input = { path: req.params, query: req.query, header, body: req.body, context: res.locals.ctx, baseUrl: readBaseUrl(req) };
       handler(input as never).then((result) => {
         if (result.headers) res.set(result.headers);
         res.status(result.status).json(result.body);
@@ -108,11 +108,31 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
       options.logger.error({ err: problem.cause ?? error, requestId, method: req.method, url: req.originalUrl }, "request failed");
     }
     if (res.headersSent) return void res.end();
-    const { status, body } = options.renderProblem(problem, requestId);
     if (problem.retryAfterSeconds) res.set("Retry-After", String(problem.retryAfterSeconds));
-    res.status(status).json(body);
+    sendProblem(res, options.renderProblem, problem, requestId);
   });
   return app;
+}
+
+/**
+ * Sends an error body with `res.send`, not `res.json`: the response validator hooks `res.json`, and a
+ * failure it raised from inside this (last) error handler would reach express's HTML error page.
+ * Error bodies are checked against the spec's error schemas by the HTTP tests instead.
+ */
+function sendProblem(res: Response, render: RenderProblem, problem: Problem, requestId: string): void {
+  let rendered: { status: number; body: unknown };
+  try {
+    rendered = render(problem, requestId);
+  } catch {
+    rendered = render({ status: 500, code: "internal_error", message: "An unexpected error occurred." }, requestId);
+  }
+  res.status(rendered.status).type("application/json").send(JSON.stringify(rendered.body));
+}
+
+/** The origin the client used; a Host header that does not parse falls back to localhost. */
+function readBaseUrl(req: Request): string {
+  const origin = `${req.protocol}://${req.get("host") ?? "localhost"}`;
+  return URL.canParse(origin) ? new URL(origin).origin : "http://localhost";
 }
 
 function mountDocs(app: express.Express, docsDir: string): void {

@@ -98,7 +98,8 @@ function fromTransportError(err: ErrorLike): Problem | undefined {
     case 413:
       return { status, code: "payload_too_large", message: "The request body is larger than the server accepts." };
     case 415:
-      return { status, code: "unsupported_media_type", message: "The request body must be sent as application/json.", details };
+      // The validator's detail names the route, not a part of the request: the message says it all.
+      return { status, code: "unsupported_media_type", message: "The request body must be sent as application/json." };
     default:
       return { status: 400, code: "validation_failed", message: summarize(details), details };
   }

@@ -14,6 +14,8 @@ export interface HandlerInput<Op, Ctx> {
   header: Op extends { parameters: { header?: infer H } } ? Partial<NonNullable<H>> : Record<string, never>;
   body: Op extends { requestBody?: infer B } ? JsonContent<NonNullable<B>> : undefined;
   context: Ctx;
+  /** Origin the client addressed (`http://host:port`), for absolute links such as paging URLs. */
+  baseUrl: string;
 }
 
 /** One of the operation's documented success answers: the status picks the body type. */
