@@ -3,14 +3,14 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { generateApi, listApis } from "./lib/pipeline.mjs";
+import { generateApis, listApis } from "./lib/pipeline.mjs";
 
 const root = process.cwd();
 const started = performance.now();
 const tmp = await mkdtemp(path.join(os.tmpdir(), "reprise-generated-"));
 try {
   const apis = await listApis(root);
-  await Promise.all(apis.map((api) => generateApi(root, api, tmp)));
+  await generateApis(root, apis, tmp);
   const stale = [];
   for (const api of apis) {
     const fresh = await listFiles(path.join(tmp, api.name));

@@ -4,13 +4,15 @@ import { PRISM_BIN } from "./pipeline.mjs";
 
 /**
  * Starts `prism mock` on host:port (port 0 is not supported by Prism, so callers pick a free one).
+ * `onSpawn` receives the child at once, so a caller can stop it even before it listens.
  * @returns {Promise<{ url: string, child: import("node:child_process").ChildProcess, stop: () => Promise<void> }>}
  */
-export function startPrism({ spec, port, host = "127.0.0.1", dynamic = false, errors = false, onOutput }) {
+export function startPrism({ spec, port, host = "127.0.0.1", dynamic = false, errors = false, onOutput, onSpawn }) {
   const args = ["mock", spec, "--port", String(port), "--host", host];
   if (dynamic) args.push("--dynamic");
   if (errors) args.push("--errors");
   const child = spawn(process.execPath, [PRISM_BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  onSpawn?.(child);
   return waitForListening(child, `http://${host}:${port}`, onOutput);
 }
 
