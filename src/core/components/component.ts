@@ -1,0 +1,43 @@
+import type { NodeSpec, NodeType } from "../../store/index.ts";
+import type { Problem } from "../errors.ts";
+import type { NetworkPolicy } from "./network-policy.ts";
+
+/** What nodes can read: the trigger payload and every finished node's output. */
+export interface RunContext {
+  trigger: unknown;
+  nodes: Record<string, unknown>;
+}
+
+/** Outside services a component may use; all injected. */
+export interface ComponentServices {
+  fetcher: typeof fetch;
+  network: NetworkPolicy;
+  /** Default http_request timeout when a node sets none. */
+  httpTimeoutMs: number;
+  /** Largest response body an http_request node reads. */
+  maxResponseBytes: number;
+}
+
+/** Everything one node execution gets. */
+export interface NodeInput {
+  node: NodeSpec;
+  config: Record<string, unknown>;
+  context: RunContext;
+  now: Date;
+  /** Aborted when the worker stops; components pass it to I/O. */
+  signal: AbortSignal;
+  services: ComponentServices;
+}
+
+/** A node's result: an output (and for a condition, the branch to follow) or a durable wait. */
+export type NodeResult =
+  | { kind: "output"; output: unknown; branch?: "true" | "false" }
+  | { kind: "delay"; until: Date; output: unknown };
+
+/** One node type: how to check its config and how to run it. */
+export interface Component {
+  type: NodeType;
+  /** Problems with a node's config; `path` prefixes each problem (e.g. `nodes[1].config`). */
+  validateConfig(config: Record<string, unknown>, path: string): Problem[];
+  run(input: NodeInput): Promise<NodeResult>;
+}

@@ -1,0 +1,80 @@
+import type { AccountRecord, ApiKeyRecord, WorkflowRecord } from "../store/index.ts";
+import * as accounts from "./accounts.ts";
+import { validateDefinition } from "./definition.ts";
+import { resolveDeps, type EngineDeps, type EngineOptions } from "./deps.ts";
+import { toDomainError, type Problem } from "./errors.ts";
+import * as rerun from "./rerun.ts";
+import { purgeExpired, startRetention, type PurgeOptions, type PurgeResult, type RetentionTask } from "./retention.ts";
+import * as runs from "./runs.ts";
+import { createWorker, type Worker, type WorkerOptions } from "./worker.ts";
+import * as workflows from "./workflows.ts";
+import type { StartedRun } from "./idempotency.ts";
+
+/** Every core verb bound to one store and one injected world. */
+export interface Engine {
+  readonly deps: EngineDeps;
+  createAccount(input: { name: string; id?: string }): Promise<AccountRecord>;
+  getAccount(accountId: string): Promise<AccountRecord | null>;
+  createApiKey(accountId: string, options?: { name?: string }): Promise<accounts.CreatedApiKey>;
+  listApiKeys(accountId: string): Promise<ApiKeyRecord[]>;
+  resolveApiKey(plaintext: string): Promise<string | null>;
+  revokeApiKey(accountId: string, keyId: string): Promise<boolean>;
+  validateWorkflowDefinition(definition: unknown): Problem[];
+  createWorkflow(input: workflows.CreateWorkflowInput): Promise<WorkflowRecord>;
+  getWorkflow(accountId: string, workflowId: string): Promise<WorkflowRecord>;
+  getWorkflowByWebhookToken(token: string): Promise<WorkflowRecord>;
+  getWorkflowByName(accountId: string, name: string): Promise<WorkflowRecord>;
+  listWorkflows(input: { accountId: string; limit?: number; offset?: number }): Promise<WorkflowRecord[]>;
+  updateWorkflow(input: workflows.UpdateWorkflowInput): Promise<WorkflowRecord>;
+  executeWorkflow(input: runs.ExecuteWorkflowInput): Promise<StartedRun>;
+  getRun(accountId: string, runId: string): Promise<runs.RunWithLogs>;
+  listRuns(input: runs.ListRunsInput): Promise<runs.RunPage>;
+  listRunsWithLogs(input: runs.ListRunsInput): Promise<runs.RunPage<runs.RunWithLogs>>;
+  listLogs(input: runs.ListLogsInput): Promise<Awaited<ReturnType<typeof runs.listLogs>>>;
+  getLogStats(input: { accountId: string; workflowId: string }): Promise<runs.LogStats>;
+  rerunRun(input: rerun.RerunInput): Promise<StartedRun>;
+  resumeRunFromNode(input: rerun.ResumeInput): Promise<StartedRun>;
+  purgeExpired(options?: PurgeOptions): Promise<PurgeResult>;
+  createWorker(options?: WorkerOptions): Worker;
+  startRetention(options?: PurgeOptions & { intervalMs?: number; clock?: () => Date; onError?: (err: unknown) => void }): RetentionTask;
+}
+
+/**
+ * Binds the verbs to `{ db, clock, ids, fetcher, lookup, config }` (only db is required) and
+ * turns store outages into DomainError("store_unavailable").
+ * @example const engine = createEngine({ db: await openStore() }); await engine.createWorker().start();
+ */
+export function createEngine(options: EngineOptions): Engine {
+  const deps = resolveDeps(options);
+  const guard =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      fn(...args).catch((err: unknown) => Promise.reject(toDomainError(err)));
+  return {
+    deps,
+    createAccount: guard((input) => accounts.createAccount(deps, input)),
+    getAccount: guard((accountId) => accounts.getAccount(deps, accountId)),
+    createApiKey: guard((accountId, opts) => accounts.createApiKey(deps, accountId, opts)),
+    listApiKeys: guard((accountId) => accounts.listApiKeys(deps, accountId)),
+    resolveApiKey: guard((plaintext) => accounts.resolveApiKey(deps, plaintext)),
+    revokeApiKey: guard((accountId, keyId) => accounts.revokeApiKey(deps, accountId, keyId)),
+    validateWorkflowDefinition: validateDefinition,
+    createWorkflow: guard((input) => workflows.createWorkflow(deps, input)),
+    getWorkflow: guard((accountId, workflowId) => workflows.getWorkflow(deps, accountId, workflowId)),
+    getWorkflowByWebhookToken: guard((token) => workflows.getWorkflowByWebhookToken(deps, token)),
+    getWorkflowByName: guard((accountId, name) => workflows.getWorkflowByName(deps, accountId, name)),
+    listWorkflows: guard((input) => workflows.listWorkflows(deps, input)),
+    updateWorkflow: guard((input) => workflows.updateWorkflow(deps, input)),
+    executeWorkflow: guard((input) => runs.executeWorkflow(deps, input)),
+    getRun: guard((accountId, runId) => runs.getRun(deps, accountId, runId)),
+    listRuns: guard((input) => runs.listRuns(deps, input)),
+    listRunsWithLogs: guard((input) => runs.listRunsWithLogs(deps, input)),
+    listLogs: guard((input) => runs.listLogs(deps, input)),
+    getLogStats: guard((input) => runs.getLogStats(deps, input)),
+    rerunRun: guard((input) => rerun.rerunRun(deps, input)),
+    resumeRunFromNode: guard((input) => rerun.resumeRunFromNode(deps, input)),
+    purgeExpired: guard((opts) => purgeExpired(deps, opts)),
+    createWorker: (opts) => createWorker(deps, opts),
+    startRetention: (opts) => startRetention(deps, opts),
+  };
+}

@@ -1,0 +1,75 @@
+import { createHash } from "node:crypto";
+import {
+  completeIdempotencyKey,
+  findIdempotencyKey,
+  findRun,
+  reserveIdempotencyKey,
+  type Db,
+  type RunRecord,
+} from "../store/index.ts";
+import type { EngineDeps } from "./deps.ts";
+import { DomainError } from "./errors.ts";
+
+/** Operations an idempotency key is scoped to (with the account). */
+export type IdempotentOperation = "execute" | "rerun" | "resume";
+
+/** A run-creating verb's answer; `replayed` is true when an idempotency key returned an earlier run. */
+export interface StartedRun {
+  run: RunRecord;
+  replayed: boolean;
+}
+
+/**
+ * Runs `create` in a transaction guarded by an optional idempotency key. The key is reserved with
+ * INSERT … ON CONFLICT DO NOTHING in the same transaction as the run insert, so concurrent
+ * requests with one key create exactly one run; later ones get that run back (for the key's TTL).
+ * Errors roll the reservation back: only successes are remembered.
+ */
+export async function createRunIdempotently(
+  deps: Pick<EngineDeps, "db" | "clock" | "config">,
+  scope: { accountId: string; operation: IdempotentOperation; key: string | undefined; request: unknown },
+  create: (tx: Db) => Promise<RunRecord>,
+): Promise<StartedRun> {
+  const { key } = scope;
+  if (key === undefined) return { run: await deps.db.transaction(create), replayed: false };
+  const where = { accountId: scope.accountId, operation: scope.operation, key };
+  const requestHash = hashRequest(scope.request);
+  return deps.db.transaction(async (tx) => {
+    const now = deps.clock();
+    const expiresAt = new Date(now.getTime() + deps.config.idempotencyTtlMs);
+    if (await reserveIdempotencyKey(tx, where, requestHash, now, expiresAt)) {
+      const run = await create(tx);
+      await completeIdempotencyKey(tx, where, run.id);
+      return { run, replayed: false };
+    }
+    const record = await findIdempotencyKey(tx, where);
+    if (record && record.requestHash !== requestHash) {
+      throw new DomainError(
+        "idempotency_key_mismatch",
+        `Idempotency key '${key}' was already used with a different request for ${scope.operation}`,
+      );
+    }
+    if (!record || record.state !== "done" || !record.runId) {
+      throw new DomainError("idempotency_key_in_use", `A request with idempotency key '${key}' is still in progress`);
+    }
+    const run = await findRun(tx, record.runId, scope.accountId);
+    if (!run) throw new DomainError("run_not_found", `Run ${record.runId} created for idempotency key '${key}' no longer exists`);
+    return { run, replayed: true };
+  });
+}
+
+/** sha256 over canonical JSON (sorted keys), so key order in a payload does not matter. */
+export function hashRequest(request: unknown): string {
+  return createHash("sha256").update(canonicalJson(request)).digest("hex");
+}
+
+/** JSON with object keys sorted at every level. */
+export function canonicalJson(value: unknown): string {
+  if (value === undefined) return "null";
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}

@@ -1,0 +1,54 @@
+export { DomainError, isDomainError, toDomainError, type DomainErrorCode, type DomainErrorDetails, type Problem } from "./errors.ts";
+export { createEngine, type Engine } from "./engine.ts";
+export { resolveDeps, DEFAULT_ENGINE_CONFIG, type EngineConfig, type EngineDeps, type EngineOptions } from "./deps.ts";
+export { createIdGenerator, createUlidFactory, type IdGenerator } from "./ids.ts";
+export { RUN_TRANSITIONS, canTransition, assertTransition, isTerminal, isRerunnable } from "./state-machine.ts";
+export { validateDefinition, parseDefinition, MAX_NODES, MAX_EDGES } from "./definition.ts";
+export { createGraph, ancestorsOf, descendantsOf, sortTopologically, type WorkflowGraph } from "./graph.ts";
+export { createAccount, getAccount, listApiKeys, createApiKey, resolveApiKey, revokeApiKey, hashApiKey, type CreatedApiKey } from "./accounts.ts";
+export {
+  createWorkflow,
+  getWorkflow,
+  getWorkflowByWebhookToken,
+  getWorkflowByName,
+  listWorkflows,
+  updateWorkflow,
+  type CreateWorkflowInput,
+  type UpdateWorkflowInput,
+} from "./workflows.ts";
+export {
+  executeWorkflow,
+  getRun,
+  listRuns,
+  listRunsWithLogs,
+  listLogs,
+  getLogStats,
+  type ExecuteWorkflowInput,
+  type ListRunsInput,
+  type ListLogsInput,
+  type RunPage,
+  type RunWithLogs,
+  type LogStats,
+} from "./runs.ts";
+export { rerunRun, resumeRunFromNode, type RerunInput, type ResumeInput } from "./rerun.ts";
+export { hashRequest, canonicalJson, type StartedRun, type IdempotentOperation } from "./idempotency.ts";
+export { purgeExpired, startRetention, type PurgeOptions, type PurgeResult, type RetentionTask } from "./retention.ts";
+export { executeRun, type Lease, type RunOutcome } from "./executor.ts";
+export { createGraphCache, type GraphCache } from "./graph-cache.ts";
+export { createWorker, type Worker, type WorkerOptions, type WorkerEvent } from "./worker.ts";
+export * from "./components/index.ts";
+export type {
+  AccountRecord,
+  ApiKeyRecord,
+  WorkflowRecord,
+  RunRecord,
+  NodeLogRecord,
+  WorkflowDefinition,
+  NodeSpec,
+  EdgeSpec,
+  NodeType,
+  IdStyle,
+  RunStatus,
+  TriggerType,
+  LogStatus,
+} from "../store/index.ts";

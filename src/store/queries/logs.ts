@@ -1,0 +1,141 @@
+import type { Db } from "../db.ts";
+import type { LogStatus, NodeLogRecord } from "../records.ts";
+
+const LOG_COLUMNS = `id, run_id AS "runId", workflow_id AS "workflowId", node_id AS "nodeId", component_id AS "componentId",
+  status, output, copied_from AS "copiedFrom", started_at AS "startedAt", created_at AS "createdAt"`;
+
+/** A log entry to write for a node a worker just ran. */
+export interface NewLog {
+  id: string;
+  runId: string;
+  nodeId: string;
+  componentId: string;
+  status: LogStatus;
+  output: unknown;
+  startedAt: Date;
+  createdAt: Date;
+}
+
+/**
+ * Writes a node's log only while `owner` still holds the run's lease. A worker that lost its lease
+ * (it stalled and another reclaimed the run) gets false and must stop: its writes would duplicate.
+ */
+export async function insertLogIfLeased(db: Db, log: NewLog, owner: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `INSERT INTO node_logs (id, run_id, workflow_id, account_id, node_id, component_id, status, output, started_at, created_at)
+     SELECT $1, r.id, r.workflow_id, r.account_id, $3, $4, $5, $6::jsonb, $7, $8
+     FROM runs r WHERE r.id = $2 AND r.status = 'running' AND r.lease_owner = $9
+     RETURNING id`,
+    [log.id, log.runId, log.nodeId, log.componentId, log.status, JSON.stringify(log.output ?? null), log.startedAt, log.createdAt, owner],
+  );
+  return rows.length > 0;
+}
+
+/** Copies successful logs from a source run into a new run (resume-from-node inherits them). */
+export async function copyLogs(
+  db: Db,
+  copies: { id: string; sourceLogId: string }[],
+  targetRunId: string,
+  at: Date,
+): Promise<void> {
+  if (copies.length === 0) return;
+  await db.query(
+    `INSERT INTO node_logs (id, run_id, workflow_id, account_id, node_id, component_id, status, output, copied_from, started_at, created_at)
+     SELECT c.id, r.id, r.workflow_id, r.account_id, l.node_id, l.component_id, l.status, l.output, l.id, l.started_at, $4
+     FROM unnest($1::text[], $2::text[]) AS c(id, source_id)
+     JOIN node_logs l ON l.id = c.source_id
+     JOIN runs r ON r.id = $3`,
+    [copies.map((c) => c.id), copies.map((c) => c.sourceLogId), targetRunId, at],
+  );
+}
+
+/** A run's logs in the order they were written. */
+export async function listRunLogs(db: Db, runId: string): Promise<NodeLogRecord[]> {
+  const { rows } = await db.query<NodeLogRecord>(`SELECT ${LOG_COLUMNS} FROM node_logs WHERE run_id = $1 ORDER BY seq`, [runId]);
+  return rows;
+}
+
+/** The logs of several runs at once (one query for a page of runs), each run's in execution order. */
+export async function listLogsForRuns(db: Db, runIds: string[]): Promise<NodeLogRecord[]> {
+  if (runIds.length === 0) return [];
+  const { rows } = await db.query<NodeLogRecord>(`SELECT ${LOG_COLUMNS} FROM node_logs WHERE run_id = ANY($1::text[]) ORDER BY seq`, [runIds]);
+  return rows;
+}
+
+/** Filters for a workflow's logs (all optional but the workflow). */
+export interface LogQuery {
+  workflowId: string;
+  status?: LogStatus;
+  nodeId?: string;
+  runId?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+}
+
+/** A workflow's logs, newest first. */
+export async function listLogRows(db: Db, q: LogQuery): Promise<NodeLogRecord[]> {
+  const { rows } = await db.query<NodeLogRecord>(
+    `SELECT ${LOG_COLUMNS} FROM node_logs
+     WHERE workflow_id = $1
+       AND ($2::text IS NULL OR status = $2)
+       AND ($3::text IS NULL OR node_id = $3)
+       AND ($4::text IS NULL OR run_id = $4)
+       AND ($5::timestamptz IS NULL OR created_at >= $5)
+       AND ($6::timestamptz IS NULL OR created_at <= $6)
+     ORDER BY created_at DESC, seq DESC
+     LIMIT $7`,
+    [q.workflowId, q.status ?? null, q.nodeId ?? null, q.runId ?? null, q.from ?? null, q.to ?? null, q.limit],
+  );
+  return rows;
+}
+
+/** Counts behind a workflow's log statistics. */
+export interface LogCounts {
+  success: number;
+  error: number;
+  warning: number;
+  completedSince: number;
+  failedSince: number;
+  totalRuns: number;
+}
+
+/** Log counts by status, and run outcomes since `since`. */
+export async function countLogsAndRuns(db: Db, workflowId: string, since: Date): Promise<LogCounts> {
+  const { rows } = await db.query<LogCounts>(
+    `SELECT
+       (SELECT count(*)::int FROM node_logs WHERE workflow_id = $1 AND status = 'success') AS success,
+       (SELECT count(*)::int FROM node_logs WHERE workflow_id = $1 AND status = 'error') AS error,
+       (SELECT count(*)::int FROM node_logs WHERE workflow_id = $1 AND status = 'warning') AS warning,
+       (SELECT count(*)::int FROM runs WHERE workflow_id = $1 AND status = 'completed' AND created_at >= $2) AS "completedSince",
+       (SELECT count(*)::int FROM runs WHERE workflow_id = $1 AND status = 'failed' AND created_at >= $2) AS "failedSince",
+       (SELECT count(*)::int FROM runs WHERE workflow_id = $1) AS "totalRuns"`,
+    [workflowId, since],
+  );
+  return rows[0]!;
+}
+
+/**
+ * Writes a run's last log and ends the run in one statement (one round trip fewer per run).
+ * Fenced like `insertLogIfLeased`: false when `owner` no longer holds the lease.
+ */
+export async function finishRunWithLog(
+  db: Db,
+  log: NewLog,
+  run: { owner: string; status: "completed" | "failed"; errorMessage: string | null; at: Date },
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `WITH finished AS (
+       UPDATE runs SET status = $10, error_message = $11, completed_at = $12, lease_owner = NULL, lease_expires_at = NULL
+       WHERE id = $2 AND lease_owner = $9 AND status = 'running'
+       RETURNING id, workflow_id, account_id)
+     INSERT INTO node_logs (id, run_id, workflow_id, account_id, node_id, component_id, status, output, started_at, created_at)
+     SELECT $1, f.id, f.workflow_id, f.account_id, $3, $4, $5, $6::jsonb, $7, $8 FROM finished f
+     RETURNING id`,
+    [
+      log.id, log.runId, log.nodeId, log.componentId, log.status, JSON.stringify(log.output ?? null), log.startedAt, log.createdAt,
+      run.owner, run.status, run.errorMessage, run.at,
+    ],
+  );
+  return rows.length > 0;
+}

@@ -1,0 +1,159 @@
+import type { Db } from "../db.ts";
+import type { RunRecord, RunStatus } from "../records.ts";
+
+/** Column list shared by every query returning a RunRecord. */
+export const RUN_COLUMNS = `id, account_id AS "accountId", end_user_id AS "endUserId", workflow_id AS "workflowId",
+  workflow_version AS "workflowVersion", status, trigger_type AS "triggerType", trigger_payload AS "triggerPayload",
+  rerun_of AS "rerunOf", root_run_id AS "rootRunId", resume_from_node AS "resumeFromNode", error_message AS "errorMessage",
+  created_at AS "createdAt", started_at AS "startedAt", completed_at AS "completedAt", available_at AS "availableAt",
+  lease_owner AS "leaseOwner", lease_expires_at AS "leaseExpiresAt", attempts`;
+
+/** Channel on which run inserts wake idle workers. */
+export const RUNS_CHANNEL = "reprise_runs";
+
+/** Inserts a pending run and notifies workers in the same statement (so in the same transaction). */
+export async function insertRun(db: Db, run: RunRecord): Promise<RunRecord> {
+  const { rows } = await db.query<RunRecord>(
+    `WITH inserted AS (
+       INSERT INTO runs (id, account_id, end_user_id, workflow_id, workflow_version, status, trigger_type, trigger_payload,
+                         rerun_of, root_run_id, resume_from_node, error_message, created_at, started_at, completed_at,
+                         available_at, lease_owner, lease_expires_at, attempts)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+       RETURNING ${RUN_COLUMNS})
+     SELECT inserted.*, pg_notify('${RUNS_CHANNEL}', inserted.id) AS notified FROM inserted`,
+    [
+      run.id, run.accountId, run.endUserId, run.workflowId, run.workflowVersion, run.status, run.triggerType,
+      JSON.stringify(run.triggerPayload ?? {}), run.rerunOf, run.rootRunId, run.resumeFromNode, run.errorMessage,
+      run.createdAt, run.startedAt, run.completedAt, run.availableAt, run.leaseOwner, run.leaseExpiresAt, run.attempts,
+    ],
+  );
+  const { notified: _notified, ...inserted } = rows[0] as RunRecord & { notified: unknown };
+  return inserted;
+}
+
+/** Finds a run; with an account id, only that account's run. */
+export async function findRun(db: Db, id: string, accountId?: string): Promise<RunRecord | undefined> {
+  const { rows } = await db.query<RunRecord>(
+    `SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1 AND ($2::text IS NULL OR account_id = $2)`,
+    [id, accountId ?? null],
+  );
+  return rows[0];
+}
+
+/** Filters and paging for a workflow's runs. */
+export interface RunListQuery {
+  workflowId: string;
+  endUserId?: string;
+  order: "asc" | "desc";
+  limit: number;
+  offset: number;
+}
+
+/** A page of a workflow's runs plus the total matching. */
+export async function listRunRows(db: Db, q: RunListQuery): Promise<{ runs: RunRecord[]; total: number }> {
+  const dir = q.order === "asc" ? "ASC" : "DESC";
+  const values = [q.workflowId, q.endUserId ?? null];
+  const where = `workflow_id = $1 AND ($2::text IS NULL OR end_user_id = $2)`;
+  const [page, count] = await Promise.all([
+    db.query<RunRecord>(
+      `SELECT ${RUN_COLUMNS} FROM runs WHERE ${where} ORDER BY created_at ${dir}, seq ${dir} LIMIT $3 OFFSET $4`,
+      [...values, q.limit, q.offset],
+    ),
+    db.query<{ total: number }>(`SELECT count(*)::int AS total FROM runs WHERE ${where}`, values),
+  ]);
+  return { runs: page.rows, total: count.rows[0]?.total ?? 0 };
+}
+
+/** What a worker asks for when claiming. */
+export interface ClaimRequest {
+  owner: string;
+  now: Date;
+  leaseExpiresAt: Date;
+  limit: number;
+  /** Runs whose expired lease was already taken this many times are left to `abandonExpiredRuns`. */
+  maxAttempts: number;
+}
+
+/** A claimed run with the outputs of its nodes that already succeeded (earlier attempts, delays, resume copies). */
+export interface ClaimedRun extends RunRecord {
+  /** [nodeId, output] pairs in the order they were logged. */
+  completedOutputs: [string, unknown][];
+}
+
+/**
+ * Claims up to `limit` due runs in one round trip: pending runs whose time has come and running
+ * runs whose lease expired (their worker died). SKIP LOCKED lets many workers claim concurrently.
+ * The same statement returns each run's successful node outputs, so resuming costs no extra query.
+ */
+export async function claimRuns(db: Db, req: ClaimRequest): Promise<ClaimedRun[]> {
+  const { rows } = await db.query<ClaimedRun>(
+    `UPDATE runs SET status = 'running', lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1,
+            started_at = COALESCE(started_at, $3)
+     WHERE id IN (
+       SELECT id FROM runs
+       WHERE (status = 'pending' AND available_at <= $3)
+          OR (status = 'running' AND lease_expires_at < $3 AND attempts < $5)
+       ORDER BY available_at
+       LIMIT $4
+       FOR UPDATE SKIP LOCKED)
+     RETURNING ${RUN_COLUMNS},
+       (SELECT coalesce(jsonb_agg(jsonb_build_array(l.node_id, l.output) ORDER BY l.seq), '[]'::jsonb)
+          FROM node_logs l WHERE l.run_id = runs.id AND l.status = 'success') AS "completedOutputs"`,
+    [req.owner, req.leaseExpiresAt, req.now, req.limit, req.maxAttempts],
+  );
+  return rows;
+}
+
+/** Extends the leases this owner still holds; returns the ids it still owns. */
+export async function renewLeases(db: Db, owner: string, ids: string[], leaseExpiresAt: Date): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE runs SET lease_expires_at = $3 WHERE lease_owner = $1 AND status = 'running' AND id = ANY($2::text[]) RETURNING id`,
+    [owner, ids, leaseExpiresAt],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Ends a run this owner holds; false when the lease was lost (another worker owns it now). */
+export async function finishRun(
+  db: Db,
+  run: { id: string; owner: string; status: Extract<RunStatus, "completed" | "failed">; errorMessage: string | null; at: Date },
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `UPDATE runs SET status = $3, error_message = $4, completed_at = $5, lease_owner = NULL, lease_expires_at = NULL
+     WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING id`,
+    [run.id, run.owner, run.status, run.errorMessage, run.at],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Puts a held run back to pending, due at `availableAt`. A delay starts a fresh attempt count;
+ * a graceful release gives back the attempt it did not use.
+ */
+export async function deferRun(
+  db: Db,
+  run: { id: string; owner: string; availableAt: Date; reason: "delay" | "release" },
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `UPDATE runs SET status = 'pending', available_at = $3, lease_owner = NULL, lease_expires_at = NULL,
+            attempts = CASE WHEN $4 = 'delay' THEN 0 ELSE GREATEST(attempts - 1, 0) END
+     WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING id`,
+    [run.id, run.owner, run.availableAt, run.reason],
+  );
+  return rows.length > 0;
+}
+
+/** Fails runs whose lease expired after `maxAttempts` claims: their workers kept dying. */
+export async function abandonExpiredRuns(db: Db, now: Date, maxAttempts: number, limit = 100): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE runs SET status = 'failed', completed_at = $1, lease_owner = NULL, lease_expires_at = NULL,
+            error_message = 'Run abandoned after ' || attempts || ' attempts: its worker stopped renewing the lease'
+     WHERE id IN (
+       SELECT id FROM runs WHERE status = 'running' AND lease_expires_at < $1 AND attempts >= $2
+       LIMIT $3 FOR UPDATE SKIP LOCKED)
+     RETURNING id`,
+    [now, maxAttempts, limit],
+  );
+  return rows.map((r) => r.id);
+}
