@@ -22,8 +22,8 @@ export interface NewLog {
  */
 export async function insertLogIfLeased(db: Db, log: NewLog, owner: string): Promise<boolean> {
   const { rows } = await db.query(
-    `INSERT INTO node_logs (id, run_id, workflow_id, account_id, node_id, component_id, status, output, started_at, created_at)
-     SELECT $1, r.id, r.workflow_id, r.account_id, $3, $4, $5, $6::jsonb, $7, $8
+    `INSERT INTO node_logs (id, run_id, workflow_id, account_id, node_id, component_id, status, output, started_at, created_at, executed_by)
+     SELECT $1, r.id, r.workflow_id, r.account_id, $3, $4, $5, $6::jsonb, $7, $8, $9
      FROM runs r WHERE r.id = $2 AND r.status = 'running' AND r.lease_owner = $9
      RETURNING id`,
     [log.id, log.runId, log.nodeId, log.componentId, log.status, JSON.stringify(log.output ?? null), log.startedAt, log.createdAt, owner],
@@ -82,7 +82,7 @@ export async function listLogRows(db: Db, q: LogQuery): Promise<NodeLogRecord[]>
        AND ($3::text IS NULL OR node_id = $3)
        AND ($4::text IS NULL OR run_id = $4)
        AND ($5::timestamptz IS NULL OR created_at >= $5)
-       AND ($6::timestamptz IS NULL OR created_at <= $6)
+       AND ($6::timestamptz IS NULL OR created_at < $6)
      ORDER BY created_at DESC, seq DESC
      LIMIT $7`,
     [q.workflowId, q.status ?? null, q.nodeId ?? null, q.runId ?? null, q.from ?? null, q.to ?? null, q.limit],
@@ -126,11 +126,11 @@ export async function finishRunWithLog(
 ): Promise<boolean> {
   const { rows } = await db.query(
     `WITH finished AS (
-       UPDATE runs SET status = $10, error_message = $11, completed_at = $12, lease_owner = NULL, lease_expires_at = NULL
+       UPDATE runs SET status = $10, error_message = $11, completed_at = $12, lease_owner = NULL, lease_expires_at = NULL, executed_by = $9
        WHERE id = $2 AND lease_owner = $9 AND status = 'running'
        RETURNING id, workflow_id, account_id)
-     INSERT INTO node_logs (id, run_id, workflow_id, account_id, node_id, component_id, status, output, started_at, created_at)
-     SELECT $1, f.id, f.workflow_id, f.account_id, $3, $4, $5, $6::jsonb, $7, $8 FROM finished f
+     INSERT INTO node_logs (id, run_id, workflow_id, account_id, node_id, component_id, status, output, started_at, created_at, executed_by)
+     SELECT $1, f.id, f.workflow_id, f.account_id, $3, $4, $5, $6::jsonb, $7, $8, $9 FROM finished f
      RETURNING id`,
     [
       log.id, log.runId, log.nodeId, log.componentId, log.status, JSON.stringify(log.output ?? null), log.startedAt, log.createdAt,
