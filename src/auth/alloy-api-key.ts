@@ -10,6 +10,7 @@ const SECRET_LENGTH = 40;
 // Characters of the key shown in listings: the marker plus 6 of the ~238 random bits.
 const DISPLAY_PREFIX_LENGTH = API_KEY_PREFIX.length + 6;
 const API_KEY_SHAPE = new RegExp(`^${API_KEY_PREFIX}[0-9A-Za-z]{${SECRET_LENGTH}}$`);
+const API_KEY_MESSAGES = { missing: AUTH_MESSAGES.missingApiKey, malformed: AUTH_MESSAGES.malformedApiKey, invalid: AUTH_MESSAGES.invalidApiKey };
 
 /** A freshly generated key: the plaintext is shown once, only `hash` and `prefix` are stored. */
 export interface GeneratedApiKey {
@@ -97,7 +98,7 @@ export function createApiKeyAuthenticator(options: ApiKeyAuthenticatorOptions): 
 
   return {
     async authenticate(authorizationHeader) {
-      const key = readBearerCredential(authorizationHeader);
+      const key = readBearerCredential(authorizationHeader, API_KEY_MESSAGES);
       // Refuse anything that cannot be a key before hashing or touching the store.
       if (!API_KEY_SHAPE.test(key)) throw new AuthError("invalid", AUTH_MESSAGES.invalidApiKey);
       const accountId = await resolveAccount(hashApiKey(key));

@@ -10,14 +10,17 @@ export const MAX_AUTHORIZATION_LENGTH = 8192;
  * Extracts the credential from an `Authorization: Bearer <credential>` header.
  * @throws AuthError when the header is absent, too long, or not a single bearer credential.
  */
-export function readBearerCredential(header: string | undefined): string {
+export function readBearerCredential(
+  header: string | undefined,
+  messages: { missing: string; malformed: string; invalid: string } = AUTH_MESSAGES,
+): string {
   if (header === undefined || header.trim() === "") {
-    throw new AuthError("missing", AUTH_MESSAGES.missing);
+    throw new AuthError("missing", messages.missing);
   }
   if (header.length > MAX_AUTHORIZATION_LENGTH) {
-    throw new AuthError("malformed", AUTH_MESSAGES.invalid);
+    throw new AuthError("malformed", messages.invalid);
   }
   const match = BEARER.exec(header);
-  if (!match?.[1]) throw new AuthError("malformed", AUTH_MESSAGES.malformed);
+  if (!match?.[1]) throw new AuthError("malformed", messages.malformed);
   return match[1];
 }

@@ -29,6 +29,8 @@ export const AUTH_MESSAGES = {
   malformed: "The Authorization header must be 'Bearer <token>'.",
   invalid: "The bearer token is missing or invalid.",
   invalidApiKey: "The API key is missing or invalid.",
+  missingApiKey: "The Authorization header is missing. Send 'Authorization: bearer <API key>'.",
+  malformedApiKey: "The Authorization header must be 'bearer <API key>'.",
   expired: "The bearer token has expired.",
   notYetValid: "The bearer token is not valid yet.",
   keysUnavailable: "The bearer token could not be verified right now. Try again shortly.",
