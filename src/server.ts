@@ -2,13 +2,14 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import type { Logger } from "pino";
-import { createAlloyApp } from "./apis/alloy/index.ts";
-import { createAltostratApp } from "./apis/altostrat/index.ts";
+import { createAlloyApp, type AlloyAppOptions } from "./apis/alloy/index.ts";
+import { createAltostratApp, type AltostratAppOptions } from "./apis/altostrat/index.ts";
 import { createApiKeyAuthenticator, createJwtVerifier } from "./auth/index.ts";
 import type { Config } from "./config.ts";
-import { createEngine, type Engine, type RetentionTask, type Worker } from "./core/index.ts";
+import { createEngine, toDomainError, type Engine, type RetentionTask, type Worker, type WorkerEvent } from "./core/index.ts";
+import { closeListener, createWorkerId, mountHealth } from "./lifecycle.ts";
 import { createLogger, createRequestId } from "./log/index.ts";
-import { findAccountIdByKeyHash, openStore, type Db } from "./store/index.ts";
+import { findAccountIdByKeyHash, openStore, StoreUnavailableError, type Db } from "./store/index.ts";
 
 /** Things tests and benchmarks inject instead of patching globals. */
 export interface ServerOverrides {
@@ -21,6 +22,15 @@ export interface ServerOverrides {
   workers?: boolean;
   /** Project root holding generated/ and dist/ (default: the working directory). */
   root?: string;
+  /** Observes the worker's claims and outcomes (benchmarks, metrics). */
+  onWorkerEvent?: (event: WorkerEvent) => void;
+  /**
+   * Benchmarks only: both APIs skip authentication and OpenAPI validation and treat every caller as
+   * this account. Programmatic only, and refused when NODE_ENV=production.
+   */
+  unvalidated?: { accountId: string };
+  /** Replaces some handlers of either API (tests check that every contract layer catches a handler that strays). */
+  handlers?: { altostrat?: AltostratAppOptions["handlers"]; alloy?: AlloyAppOptions["handlers"] };
 }
 
 /** A running Reprise: both listeners, the engine and its workers. */
@@ -39,6 +49,7 @@ export interface RunningServer {
  * port, as their `servers` entries say, because their paths overlap).
  */
 export async function startServer(config: Config, overrides: ServerOverrides = {}): Promise<RunningServer> {
+  if (overrides.unvalidated && config.nodeEnv === "production") throw new Error("unvalidated is refused when NODE_ENV=production");
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const db = overrides.db ?? (await openStore(toStoreConfig(config)));
   const engine = createEngine({
@@ -55,7 +66,10 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   });
   const clockMs = overrides.clock ? () => (overrides.clock as () => Date)().getTime() : undefined;
   const verifier = createJwtVerifier({ ...config.jwt, algorithms: [...config.jwt.algorithms], ...(clockMs ? { clock: clockMs } : {}) });
-  const apiKeys = createApiKeyAuthenticator({ resolveHash: (hash) => findAccountIdByKeyHash(db, hash).then((id) => id ?? null) });
+  // A key lookup during a store outage must answer 503 store_unavailable, like every other store call.
+  const apiKeys = createApiKeyAuthenticator({
+    resolveHash: (hash) => findAccountIdByKeyHash(db, hash).then((id) => id ?? null, (err: unknown) => Promise.reject(toDomainError(err))),
+  });
 
   const shared = {
     engine,
@@ -65,17 +79,27 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     newRequestId: createRequestId,
     ...(overrides.root ? { root: overrides.root } : {}),
     mountOperational: (app: express.Express) => mountHealth(app, db),
+    ...(overrides.unvalidated ? { unvalidated: overrides.unvalidated } : {}),
   };
-  const altostrat = await listen(createAltostratApp({ ...shared, verifier }), config.server.host, config.server.altostratPort);
-  const alloy = await listen(createAlloyApp({ ...shared, authenticate: (header) => apiKeys.authenticate(header) }), config.server.host, config.server.alloyPort);
+  const replaced = overrides.handlers ?? {};
+  const altostratApp = createAltostratApp({ ...shared, verifier, ...(replaced.altostrat ? { handlers: replaced.altostrat } : {}) });
+  const alloyApp = createAlloyApp({ ...shared, authenticate: (header) => apiKeys.authenticate(header), ...(replaced.alloy ? { handlers: replaced.alloy } : {}) });
+  const altostrat = await listen(altostratApp, config.server.host, config.server.altostratPort);
+  const alloy = await listen(alloyApp, config.server.host, config.server.alloyPort);
 
   let worker: Worker | undefined;
   let retention: RetentionTask | undefined;
   if (overrides.workers !== false) {
     worker = engine.createWorker({
+      workerId: createWorkerId(),
       concurrency: config.worker.concurrency,
       pollIntervalMs: config.worker.pollIntervalMs,
-      onError: (err, runId) => logger.error({ err, runId }, "worker error"),
+      // An outage is expected operation (the worker backs off and recovers): one line, no stack.
+      onError: (err, runId) =>
+        err instanceof StoreUnavailableError
+          ? logger.warn({ runId, reason: err.message }, "store unavailable: worker backing off")
+          : logger.error({ err, runId }, "worker error"),
+      ...(overrides.onWorkerEvent ? { onEvent: overrides.onWorkerEvent } : {}),
     });
     await worker.start();
     retention = engine.startRetention({
@@ -93,26 +117,20 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     altostratUrl: urlOf(altostrat, config.server.host),
     alloyUrl: urlOf(alloy, config.server.host),
     stop() {
+      // Listeners stop accepting at once; requests in progress and runs in flight share one deadline.
+      const deadlineMs = config.worker.shutdownDeadlineMs;
       stopping ??= (async () => {
-        await Promise.all([close(altostrat), close(alloy)]);
-        await retention?.stop();
-        await worker?.stop({ deadlineMs: config.worker.shutdownDeadlineMs });
+        await Promise.all([
+          closeListener(altostrat, deadlineMs),
+          closeListener(alloy, deadlineMs),
+          retention?.stop(),
+          worker?.stop({ deadlineMs }),
+        ]);
         if (!overrides.db) await db.close();
       })();
       return stopping;
     },
   };
-}
-
-/** Liveness and readiness, outside both vendor contracts (documented in the README). */
-function mountHealth(app: express.Express, db: Db): void {
-  app.get("/healthz", (_req, res) => void res.json({ status: "ok" }));
-  app.get("/readyz", (_req, res) => {
-    db.query("SELECT 1").then(
-      () => res.json({ status: "ready" }),
-      () => res.status(503).set("Retry-After", "2").json({ status: "unavailable" }),
-    );
-  });
 }
 
 function toStoreConfig(config: Config) {
@@ -133,11 +151,4 @@ function listen(app: express.Express, host: string, port: number): Promise<Serve
 function urlOf(server: Server, host: string): string {
   const { port } = server.address() as AddressInfo;
   return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections?.();
-  });
 }

@@ -302,7 +302,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description Bad Request - A parameter is invalid or the API version is not supported. */
+        /** @description Bad Request - A parameter is invalid (it breaks its schema, is not valid percent-encoded UTF-8, or contains the character U+0000 or an unpaired UTF-16 surrogate, which cannot be stored), or the API version is not supported. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -311,7 +311,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Bad Request - The body is invalid or the API version is not supported. */
+        /** @description Bad Request - The body is invalid (not JSON, not matching its schema, nested deeper than 64 levels, or with a string or key containing the character U+0000 or an unpaired UTF-16 surrogate, which cannot be stored), or the API version is not supported. */
         BadRequestBody: {
             headers: {
                 [name: string]: unknown;
@@ -522,7 +522,7 @@ export interface operations {
                  */
                 page?: number;
                 /**
-                 * @description Only executions run for this user.
+                 * @description Only executions run for this user. User IDs are yours to choose and often hold reserved URL characters (an email address has `@`), so the value may also be sent form-encoded: `+` for a space, `@` and `,` as they are.
                  * @example 64ff1ad6a3d1e2b4c5d6e7f8
                  */
                 userId?: components["schemas"]["UserId"];

@@ -568,7 +568,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description Bad Request - A path, query or header parameter is invalid. */
+        /** @description Bad Request - A path, query or header parameter is invalid: it breaks its schema, is not valid percent-encoded UTF-8, or contains the character U+0000 or an unpaired UTF-16 surrogate, which cannot be stored. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -577,7 +577,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Bad Request - The body is not a JSON object, or a parameter is invalid. */
+        /** @description Bad Request - The body is not a JSON object, nests deeper than 64 levels, or has a string (or key) containing the character U+0000 or an unpaired UTF-16 surrogate, which cannot be stored; or a parameter is invalid. */
         BadRequestBody: {
             headers: {
                 [name: string]: unknown;
@@ -613,7 +613,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Bad Request - The body is not valid JSON or does not match the workflow schema. */
+        /** @description Bad Request - The body is not valid JSON, does not match the workflow schema, nests deeper than 64 levels, or has a string (or key) containing the character U+0000 or an unpaired UTF-16 surrogate, which cannot be stored. */
         InvalidWorkflowRequest: {
             headers: {
                 [name: string]: unknown;

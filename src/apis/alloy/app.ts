@@ -19,6 +19,8 @@ export interface AlloyAppOptions {
   newRequestId: () => string;
   root?: string;
   mountOperational?: Parameters<typeof createApiApp>[0]["mountOperational"];
+  /** Benchmarks only: no authentication or validation, every caller is this account (see createApiApp). */
+  unvalidated?: { accountId: string };
   /** Replaces some handlers (tests check that a handler straying from the contract is caught). */
   handlers?: Partial<HandlerMap<operations, AlloyContext>>;
 }
@@ -42,5 +44,6 @@ export function createAlloyApp(options: AlloyAppOptions) {
     logger: options.logger,
     newRequestId: options.newRequestId,
     ...(options.mountOperational ? { mountOperational: options.mountOperational } : {}),
+    ...(options.unvalidated ? { unvalidated: { context: { accountId: options.unvalidated.accountId } } } : {}),
   });
 }

@@ -19,6 +19,8 @@ export interface AltostratAppOptions {
   /** Root holding generated/ and dist/docs (defaults to the working directory). */
   root?: string;
   mountOperational?: Parameters<typeof createApiApp>[0]["mountOperational"];
+  /** Benchmarks only: no authentication or validation, every caller is this account (see createApiApp). */
+  unvalidated?: { accountId: string };
   /** Replaces some handlers (tests check that a handler straying from the contract is caught). */
   handlers?: Partial<HandlerMap<operations, AltostratContext>>;
 }
@@ -40,5 +42,6 @@ export function createAltostratApp(options: AltostratAppOptions) {
     logger: options.logger,
     newRequestId: options.newRequestId,
     ...(options.mountOperational ? { mountOperational: options.mountOperational } : {}),
+    ...(options.unvalidated ? { unvalidated: { context: { accountId: options.unvalidated.accountId } } } : {}),
   });
 }

@@ -5,6 +5,7 @@ import * as OpenApiValidator from "express-openapi-validator";
 import type { Logger } from "pino";
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
 import { HttpProblem, toProblem, type Problem } from "./problem.ts";
+import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from "./unstorable-text.ts";
 import { listOperations, readSpec, type SpecOperation } from "./spec-routes.ts";
 
 /** How an API renders a Problem: its own status-to-body mapping and error shape. */
@@ -31,6 +32,11 @@ export interface ApiAppOptions<Ctx> {
   /** Extra routes outside the contract (health checks), mounted before validation. */
   mountOperational?: (app: express.Express) => void;
   newRequestId: () => string;
+  /**
+   * Benchmarks only: no authentication and no express-openapi-validator; every caller is `context`.
+   * Set programmatically (ServerOverrides.unvalidated); no configuration variable reaches it.
+   */
+  unvalidated?: { context: Ctx };
 }
 
 /**
@@ -55,36 +61,32 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
   if (options.docsDir) mountDocs(app, options.docsDir);
   options.mountOperational?.(app);
 
+  app.use((req, _res, next) => {
+    // JSON exchanged between systems is UTF-8 (RFC 8259 §8.1); body-parser would also decode any other `utf-*`, e.g. UTF-7.
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get("content-type") ?? "")?.[1];
+    if (charset && !/^utf-?8$/i.test(charset)) return next(new HttpProblem(415, "unsupported_media_type", "A JSON request body must be encoded as UTF-8."));
+    next();
+  });
   app.use(express.json({ limit: options.bodyLimit, type: ["application/json", "application/*+json"] }));
   app.use((req, _res, next) => {
     if (req.body !== undefined && exceedsJsonDepth(req.body)) {
-      next(new HttpProblem(400, "json_too_deep", `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`));
-    } else next();
+      return next(new HttpProblem(400, "json_too_deep", `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`));
+    }
+    // The store (PostgreSQL text/jsonb) cannot keep these characters; refuse them here instead of failing with a 500.
+    const at = findUnstorableText(req.body, "/body") ?? findUnstorableText(req.query, "/query");
+    if (at) return next(new HttpProblem(400, "validation_failed", `The request is invalid: ${at} ${UNSTORABLE_TEXT_MESSAGE}.`, [{ path: at, message: UNSTORABLE_TEXT_MESSAGE }]));
+    next();
   });
 
-  for (const op of operations) {
-    app[op.method](op.expressPath, (req, res, next) => {
-      const publicOp = options.publicOperations?.has(op.operationId) ?? false;
-      const pending = publicOp ? Promise.resolve(options.publicContext?.(req) as Ctx) : options.authenticate(req, op);
-      pending.then((ctx) => {
-        res.locals.ctx = ctx;
-        next();
-      }, next);
+  if (options.unvalidated) {
+    const context = options.unvalidated.context;
+    app.use((_req, res, next) => {
+      res.locals.ctx = context;
+      next();
     });
+  } else {
+    mountAuthAndValidation(app, operations, options);
   }
-
-  app.use(
-    OpenApiValidator.middleware({
-      apiSpec: options.specFile,
-      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
-      validateResponses: options.validateResponses ? { removeAdditional: false } : false,
-      validateSecurity: false,
-      validateApiSpec: false,
-      ignoreUndocumented: false,
-      fileUploader: false,
-      $refParser: { mode: "bundle" },
-    }),
-  );
 
   for (const op of operations) {
     const handler = options.handlers[op.operationId];
@@ -92,7 +94,17 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
     app[op.method](op.expressPath, (req, res, next) => {
       const header: Record<string, string | undefined> = {};
       for (const name of op.headerParams) header[name] = req.get(name);
-      const input = { path: req.params, query: req.query, header, body: req.body, context: res.locals.ctx, baseUrl: readBaseUrl(req) };
+      const input = {
+        path: req.params,
+        query: req.query,
+        header,
+        body: req.body,
+        context: res.locals.ctx,
+        // Parsed only by the handlers that build links (one listing): two URL parses per request otherwise.
+        get baseUrl() {
+          return readBaseUrl(req);
+        },
+      };
       handler(input as never).then((result) => {
         if (result.headers) res.set(result.headers);
         res.status(result.status).json(result.body);
@@ -112,6 +124,33 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
     sendProblem(res, options.renderProblem, problem, requestId);
   });
   return app;
+}
+
+/** Per-operation authentication (before validation, so an anonymous caller learns only "401"), then the validator. */
+function mountAuthAndValidation<Ctx>(app: express.Express, operations: SpecOperation[], options: ApiAppOptions<Ctx>): void {
+  for (const op of operations) {
+    app[op.method](op.expressPath, (req, res, next) => {
+      const publicOp = options.publicOperations?.has(op.operationId) ?? false;
+      const pending = publicOp ? Promise.resolve(options.publicContext?.(req) as Ctx) : options.authenticate(req, op);
+      pending.then((ctx) => {
+        res.locals.ctx = ctx;
+        next();
+      }, next);
+    });
+  }
+  app.use(
+    OpenApiValidator.middleware({
+      apiSpec: options.specFile,
+      // Parameters are always coerced from strings; bodies must carry the types the schema names.
+      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
+      validateResponses: options.validateResponses ? { removeAdditional: false } : false,
+      validateSecurity: false,
+      validateApiSpec: false,
+      ignoreUndocumented: false,
+      fileUploader: false,
+      $refParser: { mode: "bundle" },
+    }),
+  );
 }
 
 /**

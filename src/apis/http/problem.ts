@@ -88,6 +88,10 @@ function fromTransportError(err: ErrorLike): Problem | undefined {
       return { status: 400, code: "request_aborted", message: "The request body was not received completely." };
   }
   const status = err.status ?? err.statusCode;
+  // The router could not percent-decode a path segment (e.g. `%ZZ`, overlong UTF-8 such as `%C0%AE`).
+  if (err.name === "URIError" && status === 400) {
+    return { status: 400, code: "validation_failed", message: "The request path is not valid percent-encoded UTF-8.", details: [{ path: "/params", message: "is not valid percent-encoded UTF-8" }] };
+  }
   if (typeof status !== "number" || status < 400 || status >= 500 || !Array.isArray(err.errors)) return undefined;
   const details = toDetails(err.errors);
   switch (status) {

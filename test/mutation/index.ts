@@ -1,0 +1,2 @@
+export { judgeMutant, LAYERS, type LayerName, type LayerVerdict } from "./layers.ts";
+export { MUTANTS, type Mutant } from "./mutants.ts";
