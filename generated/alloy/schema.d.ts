@@ -196,7 +196,7 @@ export interface components {
              *       "orderId": "ord_1042"
              *     }
              */
-            data: {
+            data?: {
                 [key: string]: unknown;
             };
             userId: components["schemas"]["UserId"];

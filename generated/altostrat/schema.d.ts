@@ -241,7 +241,7 @@ export interface components {
              *       "order_id": "ord_1042"
              *     }
              */
-            context: {
+            context?: {
                 [key: string]: unknown;
             };
         };

@@ -119,7 +119,8 @@ export async function writeGenerated(apis, bundles, outDir) {
     await mkdir(dir, { recursive: true });
     const bundlePath = path.join(dir, "openapi.yaml");
     await writeFile(bundlePath, generatedHeader("#", api) + bundles.get(api.name));
-    const ast = await openapiTS(pathToFileURL(bundlePath), { alphabetize: true });
+    // A request field with a `default` stays optional for callers (the server applies the default).
+    const ast = await openapiTS(pathToFileURL(bundlePath), { alphabetize: true, defaultNonNullable: false });
     const typesPath = path.join(dir, "schema.d.ts");
     await writeFile(typesPath, generatedHeader("//", api) + astToString(ast));
     written.push(bundlePath, typesPath);
