@@ -56,6 +56,13 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
     const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : options.newRequestId();
     res.locals.requestId = requestId;
     res.set("x-request-id", requestId);
+    if (options.logger.isLevelEnabled("info")) {
+      const started = process.hrtime.bigint();
+      res.once("finish", () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        options.logger.info({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+      });
+    }
     next();
   });
   if (options.docsDir) mountDocs(app, options.docsDir);
