@@ -2,7 +2,8 @@ import { mintDevToken } from "../auth/index.ts";
 import type { Config } from "../config.ts";
 import { redactConfig } from "../config.ts";
 import { createLogger } from "../log/index.ts";
-import { startServer } from "../server.ts";
+import { stopOnSignals } from "../lifecycle.ts";
+import { startServer, type RunningServer } from "../server.ts";
 import { DEMO_ACCOUNT_ID, ensureDemo, issueDemoApiKey } from "./demo.ts";
 import { preparePipelineOutputs } from "./pipeline.ts";
 
@@ -14,6 +15,10 @@ export async function runStart(config: Config, root: string): Promise<void> {
   logger.info({ config: redactConfig(config) }, "starting");
 
   const server = await startServer(config, { logger, root });
+  stopOnSignals(server, logger, { deadlineMs: config.worker.shutdownDeadlineMs });
+  // In production no demo account is seeded and no credential is printed: with several processes
+  // each start would revoke the key the others printed, and a printed token would be a real one.
+  if (config.nodeEnv === "production") return printListeners(config, server);
   const demo = await ensureDemo(server.engine);
   const apiKey = await issueDemoApiKey(server.engine);
   const token = config.jwt.secret
@@ -24,7 +29,7 @@ export async function runStart(config: Config, root: string): Promise<void> {
     "",
     `Altostrat Workflows API  ${server.altostratUrl}   (reference: ${server.altostratUrl}/docs)`,
     `Alloy Embedded 2025-09   ${server.alloyUrl}   (reference: ${server.alloyUrl}/docs)`,
-    `Store: ${config.store.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : config.store.kind === "memory" ? "PGlite in memory" : `PGlite in ${config.store.dataDir}`}`,
+    `Store: ${describeStore(config)}; worker ${server.worker?.id ?? "off"}`,
     "",
     token ? `Development JWT (account ${DEMO_ACCOUNT_ID}, 24 h):\n  ${token}` : "JWT_JWKS_URL is set: mint tokens with your identity provider.",
     `Development Alloy API key (account ${DEMO_ACCOUNT_ID}; shown once, earlier ones revoked):\n  ${apiKey}`,
@@ -36,20 +41,18 @@ export async function runStart(config: Config, root: string): Promise<void> {
     "",
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
+}
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "stopping: no new requests or claims; draining in-flight runs");
-    server.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+function printListeners(config: Config, server: RunningServer): void {
+  const lines = [
+    `Altostrat Workflows API  ${server.altostratUrl}`,
+    `Alloy Embedded 2025-09   ${server.alloyUrl}`,
+    `Store: ${describeStore(config)}; worker ${server.worker?.id ?? "off"}`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+function describeStore(config: Config): string {
+  const store = config.store;
+  return store.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : store.kind === "memory" ? "PGlite in memory" : `PGlite in ${store.dataDir}`;
 }

@@ -36,6 +36,7 @@ export { purgeExpired, startRetention, type PurgeOptions, type PurgeResult, type
 export { executeRun, type Lease, type RunOutcome } from "./executor.ts";
 export { createGraphCache, type GraphCache } from "./graph-cache.ts";
 export { createWorker, type Worker, type WorkerOptions, type WorkerEvent } from "./worker.ts";
+export { createBackoff, type Backoff } from "./backoff.ts";
 export * from "./components/index.ts";
 export type {
   AccountRecord,

@@ -1,4 +1,5 @@
 import { abandonExpiredRuns, claimRuns, renewLeases, RUNS_CHANNEL, type ClaimedRun, type RunRecord } from "../store/index.ts";
+import { createBackoff } from "./backoff.ts";
 import type { EngineDeps } from "./deps.ts";
 import { executeRun, type RunOutcome } from "./executor.ts";
 import { createGraphCache } from "./graph-cache.ts";
@@ -15,6 +16,8 @@ export interface WorkerOptions {
   renewIntervalMs?: number;
   /** Lease owner name (default a random `wk_…`). */
   workerId?: string;
+  /** Longest pause between claims while the store is unreachable (default 3,000 ms). */
+  maxBackoffMs?: number;
   /** Receives errors the worker survives (store outages, bugs). */
   onError?: (err: unknown, runId?: string) => void;
   /** Observes claims and outcomes (tests, benchmarks, metrics). */
@@ -61,10 +64,11 @@ export function createWorker(deps: EngineDeps, options: WorkerOptions = {}): Wor
   let pumpAgain = false;
   let timers: NodeJS.Timeout[] = [];
   let unlisten: (() => Promise<void>) | undefined;
+  const backoff = createBackoff(options.pollIntervalMs ?? 500, options.maxBackoffMs ?? 3_000);
 
   const claim = async (): Promise<Promise<void>[]> => {
     const free = concurrency - inFlight.size;
-    if (free <= 0 || stopping) return [];
+    if (free <= 0 || stopping || backoff.isWaiting()) return [];
     const now = deps.clock();
     const runs = await claimRuns(deps.db, {
       owner: id,
@@ -73,6 +77,7 @@ export function createWorker(deps: EngineDeps, options: WorkerOptions = {}): Wor
       limit: free,
       maxAttempts: deps.config.maxAttempts,
     });
+    backoff.succeed();
     return runs.map((run) => launch(run, now));
   };
 
@@ -81,7 +86,10 @@ export function createWorker(deps: EngineDeps, options: WorkerOptions = {}): Wor
     emit({ type: "claimed", run, at });
     const done = executeRun(deps, run, { owner: id, signal: controller.signal }, graphs)
       .then((outcome) => emit({ type: "finished", runId: run.id, outcome, at: deps.clock() }))
-      .catch((err: unknown) => onError(err, run.id))
+      .catch((err: unknown) => {
+        backoff.fail(err);
+        onError(err, run.id);
+      })
       .finally(() => {
         inFlight.delete(run.id);
         if (running) void pump();
@@ -105,6 +113,7 @@ export function createWorker(deps: EngineDeps, options: WorkerOptions = {}): Wor
           if (free > 0 && started.length === free) pumpAgain = true;
         } while (pumpAgain && running && !stopping);
       } catch (err) {
+        backoff.fail(err);
         onError(err);
       } finally {
         pumping = undefined;
@@ -114,9 +123,11 @@ export function createWorker(deps: EngineDeps, options: WorkerOptions = {}): Wor
   };
 
   const sweep = async (): Promise<void> => {
+    if (backoff.isWaiting()) return;
     try {
       await abandonExpiredRuns(deps.db, deps.clock(), deps.config.maxAttempts);
     } catch (err) {
+      backoff.fail(err);
       onError(err);
     }
   };

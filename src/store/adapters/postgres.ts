@@ -8,7 +8,18 @@ export interface PostgresOptions {
   poolSize?: number;
   /** Optional search_path, e.g. a per-test schema. */
   schema?: string;
+  /** How long to wait for a connection, new or from a full pool, before failing (default 5,000 ms). */
+  connectTimeoutMs?: number;
+  /** Client-side limit on one statement with values (default 10,000 ms); scripts (migrations) have none. */
+  queryTimeoutMs?: number;
 }
+
+/** Default wait for a connection: a request fails within seconds while the server is down, instead of queueing. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+/** Default client-side limit on one statement: a connection that went silent cannot hold a request for long. */
+export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+// node-postgres treats 0 as "use the default"; scripts get the largest timer Node accepts instead.
+const NO_TIMEOUT_MS = 2_147_483_647;
 
 // int8 (counts, sequences) as numbers, as PGlite returns them; values beyond 2^53 stay strings.
 const INT8_OID = 20;
@@ -19,12 +30,21 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
-/** Opens a node-postgres pool; LISTEN runs on its own dedicated client. */
+/**
+ * Opens a node-postgres pool; LISTEN runs on its own dedicated client. Connection failures fail
+ * fast (connect and query timeouts, TCP keepalive) and surface as StoreUnavailableError; the pool
+ * and the listener reconnect by themselves once the server is back.
+ */
 export async function openPostgres(options: PostgresOptions): Promise<Db> {
   const config: pg.PoolConfig = {
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
     types,
+    application_name: "reprise",
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    query_timeout: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     ...(options.schema ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
   };
   const pool = new pg.Pool(config);
@@ -33,7 +53,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
   const listener = createListener(config);
   const db: Db = {
     kind: "postgres",
-    query: <T,>(text: string, values?: unknown[]) => guard(() => pool.query(text, values).then((r) => rowsOf<T>(r))),
+    query: <T,>(text: string, values?: unknown[]) => guard(() => pool.query(toQuery(text, values)).then((r) => rowsOf<T>(r))),
     transaction: (fn) => guard(() => runTransaction(pool, fn)),
     listen: (channel, onNotify) => guard(() => listener.listen(channel, onNotify)),
     async close() {
@@ -41,8 +61,18 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
       await pool.end();
     },
   };
-  await db.query("SELECT 1");
+  try {
+    await db.query("SELECT 1");
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
   return db;
+}
+
+/** A statement with values keeps the pool's timeout; a script without values (a migration) has none. */
+function toQuery(text: string, values?: unknown[]): pg.QueryConfig {
+  return values && values.length > 0 ? { text, values } : { text, query_timeout: NO_TIMEOUT_MS } as pg.QueryConfig;
 }
 
 /** A script (several statements, no values) yields one result per statement: answer with the last. */
@@ -55,7 +85,7 @@ async function runTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Pro
   const client = await pool.connect();
   const tx: Db = {
     kind: "postgres",
-    query: <T,>(text: string, values?: unknown[]) => client.query(text, values).then((r) => rowsOf<T>(r)),
+    query: <T,>(text: string, values?: unknown[]) => client.query(toQuery(text, values)).then((r) => rowsOf<T>(r)),
     transaction: (inner) => inner(tx),
     close: () => Promise.reject(new Error("close() is not available inside a transaction")),
   };
@@ -74,7 +104,10 @@ async function runTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Pro
   }
 }
 
-/** One client for all LISTENs; reconnects with backoff (the workers' poll covers the gap). */
+/**
+ * One client for all LISTENs. When its connection drops (server restart, network), it reconnects
+ * with backoff and listens again; notifications sent meanwhile are lost, which the workers' poll covers.
+ */
 function createListener(config: pg.PoolConfig) {
   const handlers = new Map<string, Set<NotifyHandler>>();
   let client: pg.Client | undefined;
@@ -85,30 +118,43 @@ function createListener(config: pg.PoolConfig) {
     connecting ??= (async () => {
       const c = new pg.Client(config);
       c.on("notification", (msg) => handlers.get(msg.channel)?.forEach((h) => h(msg.payload ?? "")));
-      c.on("error", () => scheduleReconnect(c));
-      await c.connect();
-      for (const channel of handlers.keys()) await c.query(`LISTEN ${quoteIdent(channel)}`);
+      // Both fire when the server goes away; either one starts the reconnect loop once.
+      c.on("error", () => lose(c));
+      c.on("end", () => lose(c));
+      try {
+        await c.connect();
+        for (const channel of handlers.keys()) await c.query(`LISTEN ${quoteIdent(channel)}`);
+      } catch (err) {
+        c.end().catch(() => {});
+        throw err;
+      }
+      if (closed) {
+        await c.end().catch(() => {});
+        throw new StoreUnavailableError("The PostgreSQL store is closed");
+      }
       client = c;
       return c;
     })().finally(() => (connecting = undefined));
     return connecting;
   };
 
-  const scheduleReconnect = (failed: pg.Client): void => {
+  const lose = (failed: pg.Client): void => {
     if (client !== failed || closed) return;
     client = undefined;
     failed.end().catch(() => {});
-    const retry = (delay: number): void => {
-      setTimeout(() => {
-        if (closed || handlers.size === 0) return;
-        connect().catch(() => retry(Math.min(delay * 2, 10_000)));
-      }, delay).unref();
-    };
-    retry(250);
+    reconnectAfter(250);
+  };
+
+  const reconnectAfter = (delay: number): void => {
+    setTimeout(() => {
+      if (closed || client || handlers.size === 0) return;
+      connect().catch(() => reconnectAfter(Math.min(delay * 2, 5_000)));
+    }, delay).unref();
   };
 
   return {
     async listen(channel: string, onNotify: NotifyHandler): Promise<() => Promise<void>> {
+      if (closed) throw new StoreUnavailableError("The PostgreSQL store is closed");
       const c = client ?? (await connect());
       let set = handlers.get(channel);
       if (!set) {
@@ -133,21 +179,22 @@ function createListener(config: pg.PoolConfig) {
   };
 }
 
-const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "53300"]);
+// Connection exceptions (08…), shutdown and startup (57P01–57P03), too many connections (53300),
+// and the socket-level errors Node reports when the server is unreachable.
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "57P01", "57P02", "57P03", "53300"]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|^timeout expired$|Query read timeout|Client has encountered a connection error|Cannot use a pool after calling end/i;
 
 /** Connection-level failures become StoreUnavailableError; SQL errors pass through untouched. */
 async function guard<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
+    if (err instanceof StoreUnavailableError) throw err;
     const code = (err as { code?: unknown }).code;
     const message = err instanceof Error ? err.message : String(err);
     const isConnectionClass = typeof code === "string" && code.startsWith("08");
-    if (
-      (typeof code === "string" && UNAVAILABLE_CODES.has(code)) ||
-      isConnectionClass ||
-      /Connection terminated|connection timeout|Cannot use a pool after calling end/i.test(message)
-    ) {
+    if ((typeof code === "string" && UNAVAILABLE_CODES.has(code)) || isConnectionClass || UNAVAILABLE_MESSAGES.test(message)) {
       throw new StoreUnavailableError(`PostgreSQL is unavailable: ${message}`, { cause: err });
     }
     throw err;

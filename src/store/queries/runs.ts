@@ -114,13 +114,13 @@ export async function renewLeases(db: Db, owner: string, ids: string[], leaseExp
   return rows.map((r) => r.id);
 }
 
-/** Ends a run this owner holds; false when the lease was lost (another worker owns it now). */
+/** Ends a run this owner holds and records it as `executed_by`; false when the lease was lost (another worker owns it now). */
 export async function finishRun(
   db: Db,
   run: { id: string; owner: string; status: Extract<RunStatus, "completed" | "failed">; errorMessage: string | null; at: Date },
 ): Promise<boolean> {
   const { rows } = await db.query(
-    `UPDATE runs SET status = $3, error_message = $4, completed_at = $5, lease_owner = NULL, lease_expires_at = NULL
+    `UPDATE runs SET status = $3, error_message = $4, completed_at = $5, lease_owner = NULL, lease_expires_at = NULL, executed_by = $2
      WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING id`,
     [run.id, run.owner, run.status, run.errorMessage, run.at],
   );
@@ -147,7 +147,7 @@ export async function deferRun(
 /** Fails runs whose lease expired after `maxAttempts` claims: their workers kept dying. */
 export async function abandonExpiredRuns(db: Db, now: Date, maxAttempts: number, limit = 100): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `UPDATE runs SET status = 'failed', completed_at = $1, lease_owner = NULL, lease_expires_at = NULL,
+    `UPDATE runs SET status = 'failed', completed_at = $1, lease_owner = NULL, lease_expires_at = NULL, executed_by = lease_owner,
             error_message = 'Run abandoned after ' || attempts || ' attempts: its worker stopped renewing the lease'
      WHERE id IN (
        SELECT id FROM runs WHERE status = 'running' AND lease_expires_at < $1 AND attempts >= $2
