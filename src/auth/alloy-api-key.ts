@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readBearerCredential } from "./bearer.ts";
 import { AUTH_MESSAGES, AuthError } from "./errors.ts";
-import { createLruCache } from "./lru-cache.ts";
+import { createLruCache } from "../shared/lru-cache.ts";
 
 /** Every Alloy API key starts with this, so leaked keys are easy to recognise and scan for. */
 export const API_KEY_PREFIX = "alloy_";

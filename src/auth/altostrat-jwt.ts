@@ -10,7 +10,7 @@ import {
 } from "jose";
 import { readBearerCredential } from "./bearer.ts";
 import { AUTH_MESSAGES, AuthError } from "./errors.ts";
-import { createLruCache } from "./lru-cache.ts";
+import { createLruCache } from "../shared/lru-cache.ts";
 
 /** HMAC algorithms, accepted only with a shared secret. */
 export const HMAC_ALGORITHMS = ["HS256", "HS384", "HS512"] as const;

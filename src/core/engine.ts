@@ -3,6 +3,7 @@ import * as accounts from "./accounts.ts";
 import { validateDefinition } from "./definition.ts";
 import { resolveDeps, type EngineDeps, type EngineOptions } from "./deps.ts";
 import { toDomainError, type Problem } from "./errors.ts";
+import { createFinishedRunCache } from "./finished-runs.ts";
 import * as rerun from "./rerun.ts";
 import { purgeExpired, startRetention, type PurgeOptions, type PurgeResult, type RetentionTask } from "./retention.ts";
 import * as runs from "./runs.ts";
@@ -36,7 +37,7 @@ export interface Engine {
   resumeRunFromNode(input: rerun.ResumeInput): Promise<StartedRun>;
   purgeExpired(options?: PurgeOptions): Promise<PurgeResult>;
   createWorker(options?: WorkerOptions): Worker;
-  startRetention(options?: PurgeOptions & { intervalMs?: number; clock?: () => Date; onError?: (err: unknown) => void }): RetentionTask;
+  startRetention(options?: PurgeOptions & { intervalMs?: number; clock?: () => Date; onError?: (err: unknown) => void; onPurged?: (result: PurgeResult) => void }): RetentionTask;
 }
 
 /**
@@ -46,6 +47,7 @@ export interface Engine {
  */
 export function createEngine(options: EngineOptions): Engine {
   const deps = resolveDeps(options);
+  const finishedRuns = createFinishedRunCache({ maxEntries: 10_000, retentionDays: () => deps.config.retentionDays });
   const guard =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     (...args: A): Promise<R> =>
@@ -66,15 +68,32 @@ export function createEngine(options: EngineOptions): Engine {
     listWorkflows: guard((input) => workflows.listWorkflows(deps, input)),
     updateWorkflow: guard((input) => workflows.updateWorkflow(deps, input)),
     executeWorkflow: guard((input) => runs.executeWorkflow(deps, input)),
-    getRun: guard((accountId, runId) => runs.getRun(deps, accountId, runId)),
+    getRun: guard(async (accountId, runId) => {
+      const cached = finishedRuns.get(accountId, runId, deps.clock());
+      if (cached) return cached;
+      const run = await runs.getRun(deps, accountId, runId);
+      finishedRuns.remember(accountId, run, deps.clock());
+      return run;
+    }),
     listRuns: guard((input) => runs.listRuns(deps, input)),
     listRunsWithLogs: guard((input) => runs.listRunsWithLogs(deps, input)),
     listLogs: guard((input) => runs.listLogs(deps, input)),
     getLogStats: guard((input) => runs.getLogStats(deps, input)),
     rerunRun: guard((input) => rerun.rerunRun(deps, input)),
     resumeRunFromNode: guard((input) => rerun.resumeRunFromNode(deps, input)),
-    purgeExpired: guard((opts) => purgeExpired(deps, opts)),
+    purgeExpired: guard(async (opts) => {
+      const result = await purgeExpired(deps, opts);
+      finishedRuns.clear();
+      return result;
+    }),
     createWorker: (opts) => createWorker(deps, opts),
-    startRetention: (opts) => startRetention(deps, opts),
+    startRetention: (opts) =>
+      startRetention(deps, {
+        ...opts,
+        onPurged: (result) => {
+          finishedRuns.clear();
+          opts?.onPurged?.(result);
+        },
+      }),
   };
 }

@@ -48,12 +48,17 @@ export interface RetentionTask {
 /** Purges every `intervalMs` (default hourly); overlapping purges are skipped, errors go to onError. */
 export function startRetention(
   deps: Pick<EngineDeps, "db" | "clock" | "config">,
-  options: PurgeOptions & { intervalMs?: number; clock?: () => Date; onError?: (err: unknown) => void } = {},
+  options: PurgeOptions & { intervalMs?: number; clock?: () => Date; onError?: (err: unknown) => void; onPurged?: (result: PurgeResult) => void } = {},
 ): RetentionTask {
   const scoped = { ...deps, clock: options.clock ?? deps.clock };
   let current: Promise<PurgeResult> | undefined;
   const runOnce = (): Promise<PurgeResult> => {
-    current ??= purgeExpired(scoped, options).finally(() => (current = undefined));
+    current ??= purgeExpired(scoped, options)
+      .then((result) => {
+        options.onPurged?.(result);
+        return result;
+      })
+      .finally(() => (current = undefined));
     return current;
   };
   const timer = setInterval(() => void runOnce().catch(options.onError ?? (() => {})), options.intervalMs ?? 3_600_000);

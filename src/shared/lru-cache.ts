@@ -6,6 +6,8 @@ export interface LruCache<V> {
   get(key: string, now: number): V | undefined;
   set(key: string, value: V, expiresAt: number): void;
   delete(key: string): void;
+  /** Drops every entry. */
+  clear(): void;
   readonly size: number;
 }
 
@@ -37,6 +39,9 @@ export function createLruCache<V>(maxEntries: number): LruCache<V> {
     },
     delete(key) {
       entries.delete(key);
+    },
+    clear() {
+      entries.clear();
     },
     get size() {
       return entries.size;
