@@ -1,0 +1,86 @@
+// Figure 6 — memory: peak RSS (VmHWM of the server process) under rerun and GET load, on the embedded
+// store and on PostgreSQL. Run: npm run bench:memory
+import { mainFigure } from "./lib/figure.ts";
+import { runLoad } from "./lib/load.ts";
+import { describePinning } from "./lib/pin.ts";
+import type { Figure, Row } from "./lib/report.ts";
+import { BENCH_DATABASE_URL, createBenchSchema, runRequests, startReprise, type RepriseChild } from "./lib/servers.ts";
+import { fmt } from "./lib/stats.ts";
+
+const RERUN_S = 8;
+const GET_S = 4;
+
+type Usage = Record<"rss" | "heapTotal" | "heapUsed" | "external" | "arrayBuffers", number>;
+
+async function loadAndSample(server: RepriseChild): Promise<{ idle: number; peak: number; reruns: number; getPerSec: number; idleUse: Usage; loadedUse: Usage; collected: Usage }> {
+  const idle = server.peakRssMb();
+  const idleUse = await server.request<Usage>("memory");
+  const requests = runRequests(server.info);
+  const reruns = await runLoad({ ...requests.rerun, durationS: RERUN_S });
+  const gets = await runLoad({ ...requests.getRun, durationS: GET_S });
+  const loadedUse = await server.request<Usage>("memory");
+  const peak = server.peakRssMb();
+  const collected = await server.request<Usage>("memory", { gc: true });
+  await server.stop();
+  return { idle, peak, reruns: reruns.ok, getPerSec: gets.okPerSec, idleUse, loadedUse, collected };
+}
+
+const describeUse = (u: Usage) => `rss ${u.rss}, V8 heap ${u.heapTotal} (used ${u.heapUsed}), external ${u.external}`;
+
+/** V8 flags that keep the young generation small and cap the old one: a smaller heap, collected sooner. */
+export const LEAN_HEAP_FLAGS = ["--max-semi-space-size=2", "--max-old-space-size=128"];
+
+/** Peak RSS of one server per store and per set of V8 flags, after rerun then GET load (the rerun load grows the store). */
+export async function measureMemory(): Promise<Figure> {
+  const rows: Row[] = [];
+  for (const [label, flags] of [
+    ["default V8 flags", []],
+    [LEAN_HEAP_FLAGS.join(" "), LEAN_HEAP_FLAGS],
+  ] as const) {
+    const nodeArgs = ["--expose-gc", ...flags];
+    const embedded = await loadAndSample(await startReprise({ store: "file" }, { nodeArgs }));
+    rows.push(
+      { measure: `embedded, ${label}: VmHWM after start and seeding, MB`, value: fmt(embedded.idle) },
+      {
+        measure: `embedded, ${label}: VmHWM after the load (${embedded.reruns} reruns queued and run; ${fmt(embedded.getPerSec)} GET/s), MB`,
+        value: fmt(embedded.peak),
+        target: "≤ 450 MB",
+        met: embedded.peak <= 450,
+      },
+      { measure: `embedded, ${label}: memoryUsage() idle → after the load → after a full GC, MB`, value: [embedded.idleUse, embedded.loadedUse, embedded.collected].map(describeUse).join(" → ") },
+    );
+    const schema = await createBenchSchema("mem");
+    const pg = schema
+      ? await startReprise({ store: "postgres", databaseUrl: BENCH_DATABASE_URL, schema }, { nodeArgs })
+          .then(loadAndSample)
+          .catch((err: unknown) => (console.error("memory (postgres):", err), undefined))
+      : undefined;
+    if (pg) {
+      rows.push(
+        { measure: `postgres, ${label}: VmHWM after start and seeding, MB`, value: fmt(pg.idle) },
+        {
+          measure: `postgres, ${label}: VmHWM after the load (${pg.reruns} reruns queued and run; ${fmt(pg.getPerSec)} GET/s), MB`,
+          value: fmt(pg.peak),
+          target: "≤ 200 MB",
+          met: pg.peak <= 200,
+        },
+        { measure: `postgres, ${label}: memoryUsage() idle → after the load → after a full GC, MB`, value: [pg.idleUse, pg.loadedUse, pg.collected].map(describeUse).join(" → ") },
+      );
+    } else {
+      rows.push({ measure: `postgres, ${label}`, value: "skipped: PostgreSQL unreachable or restarted during the run", target: "≤ 200 MB" });
+    }
+  }
+  return {
+    id: "6-memory",
+    title: "6. Memory: peak RSS of the server process under load",
+    command: "npm run bench:memory",
+    inputs: {
+      load: `autocannon 32 connections: ${RERUN_S} s of reruns, then ${GET_S} s of GET run`,
+      placement: describePinning(),
+      process: "node --expose-gc [flags] --import tsx bench/serve-reprise.ts (startServer, as `npm start` runs through tsx); the embedded store is reopened (initdb ran in a separate process first)",
+    },
+    rows,
+  };
+}
+
+mainFigure(import.meta.url, measureMemory);

@@ -1,0 +1,113 @@
+// Figure 3 — accepted reruns per second: embedded store with one process, PostgreSQL with one and
+// with three processes (same machine's PostgreSQL), pinned and unpinned, plus CPU profiles of the
+// server during rerun load. Run: npm run bench:reruns
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { summarizeCpuProfile } from "./lib/cpu-profile.ts";
+import { formatCpu } from "./lib/cpu.ts";
+import { mainFigure } from "./lib/figure.ts";
+import { pairedRatio, perCpuSecond, runInterleaved, runLoad, type InterleavedResult, type Variant } from "./lib/load.ts";
+import { describePinning, placeProcesses, PINNED } from "./lib/pin.ts";
+import type { Figure, Row } from "./lib/report.ts";
+import { createBenchSchema, runRequests, startReprise, waitForBacklog, BENCH_DATABASE_URL, type RepriseChild } from "./lib/servers.ts";
+import { fmt, fmtRatio } from "./lib/stats.ts";
+
+const ROUNDS = 3;
+const ROUND_S = Number(process.env.BENCH_ROUND_S ?? 4);
+const PROFILE_S = 6;
+const CONNECTIONS = 32;
+
+/** Starts `count` Reprise processes on one fresh PostgreSQL schema (the first seeds, the others share its tenant). */
+async function startPostgresGroup(label: string, count: number): Promise<RepriseChild[] | null> {
+  const schema = await createBenchSchema(label);
+  if (!schema) return null;
+  const first = await startReprise({ store: "postgres", databaseUrl: BENCH_DATABASE_URL, schema });
+  const { accountId, token, workflowId, runId } = first.info;
+  const rest = await Promise.all(
+    Array.from({ length: count - 1 }, () => startReprise({ store: "postgres", databaseUrl: BENCH_DATABASE_URL, schema, seed: { accountId, token, workflowId, runId } })),
+  );
+  return [first, ...rest];
+}
+
+function rerunVariant(name: string, servers: RepriseChild[], pinned: boolean): Variant {
+  const per = Math.ceil(CONNECTIONS / servers.length);
+  return {
+    name,
+    spec: servers.map((s) => ({ ...runRequests(s.info).rerun, connections: per })),
+    pids: servers.map((s) => s.pid),
+    before: async () => {
+      placeProcesses(servers.map((s) => s.pid), pinned);
+      await waitForBacklog(servers);
+    },
+    counter: async () => (await Promise.all(servers.map((s) => s.request<{ finished: number }>("counters")))).reduce((sum, c) => sum + c.finished, 0),
+  };
+}
+
+async function profileReruns(server: RepriseChild, label: string): Promise<Row[]> {
+  placeProcesses([server.pid], true);
+  await waitForBacklog([server]);
+  const file = join(tmpdir(), `reprise-rerun-${label.replace(/\W+/g, "-")}-${process.pid}.cpuprofile`);
+  await server.request("profile-start");
+  const load = await runLoad({ ...runRequests(server.info).rerun, durationS: PROFILE_S });
+  await server.request("profile-stop", { file });
+  const p = summarizeCpuProfile(file, 5);
+  const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+  return [
+    {
+      measure: `${label} profile (${PROFILE_S} s, ${fmt(load.okPerSec)} reruns/s): busy ${fmt(p.busyMs)} of ${fmt(p.totalMs)} ms; self time by package`,
+      value: p.groups.map((g) => `${pct(g.share)} ${g.name}`).join("; "),
+    },
+    { measure: `${label} profile: top frames by self time`, value: p.frames.slice(0, 3).map((f) => `${pct(f.share)} ${f.name}`).join("; ") },
+  ];
+}
+
+/** Measures every store and process count, interleaved, then profiles one embedded and one PostgreSQL server. */
+export async function measureReruns(): Promise<Figure> {
+  const embedded = await startReprise({ store: "file" });
+  const pg1 = await startPostgresGroup("r1", 1);
+  const pg3 = await startPostgresGroup("r3", 3);
+  const variants: Variant[] = [rerunVariant("embedded ×1", [embedded], true)];
+  if (pg1 && pg3) {
+    variants.push(rerunVariant("postgres ×1", pg1, true), rerunVariant("postgres ×3", pg3, true));
+    if (PINNED) variants.push(rerunVariant("postgres ×1 unpinned", pg1, false), rerunVariant("postgres ×3 unpinned", pg3, false));
+  }
+  const results = await runInterleaved(variants, { rounds: ROUNDS, roundS: ROUND_S });
+  const by = (name: string) => results.find((r) => r.name === name);
+  const rows: Row[] = [];
+  const targets: Record<string, [number, string]> = { "embedded ×1": [1000, "≥ 1,000/s"], "postgres ×1": [1500, "≥ 1,500/s"] };
+  for (const r of results) {
+    const target = targets[r.name];
+    rows.push({
+      measure: `${r.name}: accepted reruns/s (p50 / p99 ms)`,
+      value: `${fmt(r.okPerSec)} (${fmt(r.p50)} / ${fmt(r.p99)})`,
+      ...(target ? { target: target[1], met: r.okPerSec >= target[0] } : {}),
+    });
+    rows.push({
+      measure: `${r.name}: runs executed/s during the load; reruns per server CPU-second; CPU`,
+      value: `${fmt(r.counterPerSec ?? Number.NaN)}; ${fmt(perCpuSecond(r))}; ${r.cpu ? formatCpu(r.cpu) : ""}`,
+    });
+  }
+  const scale = (three?: InterleavedResult, one?: InterleavedResult) => (three && one ? pairedRatio(three, one) : Number.NaN);
+  for (const suffix of ["", " unpinned"]) {
+    const ratio = scale(by(`postgres ×3${suffix}`), by(`postgres ×1${suffix}`));
+    if (Number.isFinite(ratio)) rows.push({ measure: `postgres ×3 / ×1${suffix || " pinned"} (median of round pairs)`, value: fmtRatio(ratio), target: "≥ 1.8×", met: ratio >= 1.8 });
+  }
+  rows.push(...(await profileReruns(embedded, "embedded")));
+  if (pg1?.[0]) rows.push(...(await profileReruns(pg1[0], "postgres ×1")));
+  placeProcesses([], true);
+  return {
+    id: "3-reruns",
+    title: "3. Accepted reruns per second (POST /workflows/runs/{runId}/rerun → 202)",
+    command: "npm run bench:reruns",
+    inputs: {
+      load: `autocannon, ${CONNECTIONS} connections in all (split evenly over the processes), ${ROUNDS} interleaved rounds × ${ROUND_S} s after a 2 s warm-up`,
+      placement: `${describePinning()}; "pinned" puts every server process on the server CPU, "unpinned" lets servers and load float over both CPUs; PostgreSQL itself is never pinned`,
+      stores: pg1 ? "PGlite file-backed; PostgreSQL 15 on 127.0.0.1, a fresh schema per group, pool 10 per process" : "PGlite file-backed (PostgreSQL unreachable: skipped)",
+      work: "each accepted rerun queues a three-node run that the workers (concurrency 8 per process) execute during the load; the backlog is drained before each round",
+    },
+    rows,
+    notes: [`Rounds (2xx/s): ${results.map((r) => `${r.name} ${r.rounds.map((x) => fmt(x.okPerSec)).join(", ")}`).join("; ")}.`],
+  };
+}
+
+mainFigure(import.meta.url, measureReruns);
