@@ -7,8 +7,8 @@ import type { Figure, Row } from "./lib/report.ts";
 import { BENCH_DATABASE_URL, createBenchSchema, runRequests, startReprise, type RepriseChild } from "./lib/servers.ts";
 import { fmt } from "./lib/stats.ts";
 
-const RERUN_S = 8;
-const GET_S = 4;
+const RERUN_S = 6;
+const GET_S = 3;
 
 type Usage = Record<"rss" | "heapTotal" | "heapUsed" | "external" | "arrayBuffers", number>;
 

@@ -6,7 +6,7 @@ import { mainFigure } from "./lib/figure.ts";
 import { pairedRatio, runInterleaved } from "./lib/load.ts";
 import { describePinning } from "./lib/pin.ts";
 import type { Figure, Row } from "./lib/report.ts";
-import { BENCH_DATABASE_URL, createBenchSchema, onCleanUp, runRequests, startReprise, waitForBacklog } from "./lib/servers.ts";
+import { onCleanUp, runRequests, startReprise, waitForBacklog } from "./lib/servers.ts";
 import type { RepriseInfo } from "./serve-reprise.ts";
 import { fmt, fmtRatio } from "./lib/stats.ts";
 
@@ -22,9 +22,6 @@ export async function measureAgainstMock(): Promise<Figure> {
   ]);
   onCleanUp(() => prism.stop());
   onCleanUp(() => httpOnly.stop());
-  // The same server on PostgreSQL, for the GET: how much of the gap is the embedded store's read.
-  const schema = await createBenchSchema("mock");
-  const onPostgres = schema ? await startReprise({ store: "postgres", databaseUrl: BENCH_DATABASE_URL, schema }).catch(() => undefined) : undefined;
   const real = runRequests(reprise.info);
   const mock = runRequests({ ...reprise.info, altostratUrl: prism.info.url });
   const drained = () => waitForBacklog([reprise]).then(() => undefined);
@@ -33,14 +30,13 @@ export async function measureAgainstMock(): Promise<Figure> {
       { name: "reprise GET", spec: real.getRun, before: drained },
       { name: "prism GET", spec: mock.getRun },
       { name: "reprise GET, run from memory", spec: runRequests(httpOnly.info).getRun },
-      ...(onPostgres ? [{ name: "reprise GET, PostgreSQL", spec: runRequests(onPostgres.info).getRun }] : []),
       { name: "reprise rerun", spec: real.rerun, before: drained },
       { name: "prism rerun", spec: mock.rerun },
     ],
     { rounds: ROUNDS, roundS: ROUND_S },
   );
   const by = (name: string) => results.find((r) => r.name === name);
-  const [realGet, mockGet, memoryGet, realRerun, mockRerun, pgGet] = ["reprise GET", "prism GET", "reprise GET, run from memory", "reprise rerun", "prism rerun", "reprise GET, PostgreSQL"].map(by);
+  const [realGet, mockGet, memoryGet, realRerun, mockRerun] = ["reprise GET", "prism GET", "reprise GET, run from memory", "reprise rerun", "prism rerun"].map(by);
   if (!realGet || !mockGet || !memoryGet || !realRerun || !mockRerun) throw new Error("missing variant");
   const rows: Row[] = [];
   for (const [op, r, m] of [
@@ -59,12 +55,6 @@ export async function measureAgainstMock(): Promise<Figure> {
     measure: "GET run with the run answered from memory (same app, engine.getRun stubbed): req/s, ratio to Prism, p99 ms",
     value: `${fmt(memoryGet.okPerSec)}, ${fmtRatio(pairedRatio(memoryGet, mockGet))}, ${fmt(memoryGet.p99)}`,
   });
-  if (pgGet) {
-    rows.splice(5, 0, {
-      measure: "GET run with the store on PostgreSQL (same app): req/s, ratio to Prism, p99 ms",
-      value: `${fmt(pgGet.okPerSec)}, ${fmtRatio(pairedRatio(pgGet, mockGet))}, ${fmt(pgGet.p99)}`,
-    });
-  }
   const errors = results.map((v) => `${v.name} ${v.non2xx}/${v.errors}`).join(", ");
   return {
     id: "2-mock",

@@ -16,6 +16,8 @@ export interface RepriseServeOptions {
   schema?: string;
   /** false: no auth, no OpenAPI validation (ServerOverrides.unvalidated). Default true. */
   validate?: boolean;
+  /** VALIDATE_RESPONSES (default true here; production's default is false). */
+  validateResponses?: boolean;
   /** Seed a tenant here (default true); a second process on one PostgreSQL schema reuses the first's. */
   seed?: boolean | Seeded;
   concurrency?: number;
@@ -37,7 +39,7 @@ const config = loadConfig({
   ALTOSTRAT_PORT: "0",
   ALLOY_PORT: "0",
   JWT_SECRET: BENCH_JWT_SECRET,
-  VALIDATE_RESPONSES: "true",
+  VALIDATE_RESPONSES: String(options.validateResponses ?? true),
   REPRISE_STORE: options.store === "memory" ? "memory" : "file",
   ...(options.dataDir ? { REPRISE_DATA_DIR: options.dataDir } : {}),
   ...(options.store === "postgres" ? { DATABASE_URL: options.databaseUrl, PG_POOL_SIZE: String(options.poolSize ?? 10) } : {}),

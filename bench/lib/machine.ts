@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { availableParallelism, release, totalmem } from "node:os";
+import { cpus, release, totalmem } from "node:os";
 
 /** The machine a figure ran on. */
 export interface Machine {
@@ -18,5 +18,6 @@ export function describeMachine(): Machine {
   } catch {
     // not Linux: keep "unknown CPU"
   }
-  return { nproc: availableParallelism(), cpu, memGb: Math.round(totalmem() / 1024 ** 3), node: process.version, os: `Linux ${release()}` };
+  // cpus(), not availableParallelism(): the latter honours this process's own pinning.
+  return { nproc: cpus().length, cpu, memGb: Math.round(totalmem() / 1024 ** 3), node: process.version, os: `Linux ${release()}` };
 }

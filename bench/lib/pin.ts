@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { availableParallelism } from "node:os";
+import { cpus } from "node:os";
 
 /** CPU for server processes and CPU for the load generator (BENCH_PIN=0 turns pinning off). */
 export const SERVER_CPU = 0;
 export const LOAD_CPU = 1;
 
 /** Whether processes are pinned: needs two CPUs and `taskset`, and BENCH_PIN not set to 0. */
-export const PINNED = process.env.BENCH_PIN !== "0" && availableParallelism() >= 2 && hasTaskset();
+export const PINNED = process.env.BENCH_PIN !== "0" && cpus().length >= 2 && hasTaskset();
 
 function hasTaskset(): boolean {
   try {
@@ -39,7 +39,7 @@ export function setAffinity(pid: number, cpus: string): void {
 
 /** Places servers and this process (the load generator): pinned apart, or all floating over every CPU. */
 export function placeProcesses(serverPids: number[], pinned: boolean): void {
-  const all = Array.from({ length: availableParallelism() }, (_, i) => i).join(",");
+  const all = Array.from({ length: cpus().length }, (_, i) => i).join(",");
   for (const pid of serverPids) setAffinity(pid, pinned ? String(SERVER_CPU) : all);
   setAffinity(process.pid, pinned ? String(LOAD_CPU) : all);
 }
