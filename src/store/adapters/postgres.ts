@@ -90,6 +90,10 @@ async function runTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Pro
     close: () => Promise.reject(new Error("close() is not available inside a transaction")),
   };
   let broken: unknown;
+  // A connection dropped mid-transaction emits 'error' on the checked-out client; without a listener
+  // that would crash the process. The failing query rejects on its own; the client is then discarded.
+  const onClientError = (err: unknown) => (broken = err);
+  client.on("error", onClientError);
   try {
     await client.query("BEGIN");
     const result = await fn(tx);
@@ -99,7 +103,8 @@ async function runTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Pro
     await client.query("ROLLBACK").catch((rollbackErr: unknown) => (broken = rollbackErr));
     throw err;
   } finally {
-    // A client whose ROLLBACK failed is in an unknown state: destroy it instead of pooling it.
+    client.off("error", onClientError);
+    // A client whose ROLLBACK failed (or whose connection broke) is in an unknown state: destroy it.
     client.release(broken instanceof Error ? broken : undefined);
   }
 }
