@@ -13,7 +13,7 @@ import { createBenchSchema, runRequests, startReprise, waitForBacklog, BENCH_DAT
 import { fmt, fmtRatio } from "./lib/stats.ts";
 
 const ROUNDS = 3;
-const ROUND_S = Number(process.env.BENCH_ROUND_S ?? 4);
+const ROUND_S = Number(process.env.BENCH_ROUND_S ?? 3);
 const PROFILE_S = 6;
 const CONNECTIONS = 32;
 

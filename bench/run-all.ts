@@ -12,7 +12,7 @@ import { measureReruns } from "./reruns.ts";
 import { measureValidation } from "./validation.ts";
 
 // The bulk figure is capped so the whole run stays under ten minutes; alone it waits up to 150 s.
-const BULK_TIMEOUT_S = Number(process.env.BENCH_BULK_TIMEOUT_S ?? 45);
+const BULK_TIMEOUT_S = Number(process.env.BENCH_BULK_TIMEOUT_S ?? 35);
 
 const FIGURES: [string, FigureRun][] = [
   ["pipeline", measurePipeline],

@@ -9,7 +9,7 @@ import { describePinning } from "./lib/pin.ts";
 import { fmt, fmtRatio } from "./lib/stats.ts";
 import { formatCpu } from "./lib/cpu.ts";
 
-const ROUNDS = 5;
+const ROUNDS = 4;
 const ROUND_S = Number(process.env.BENCH_ROUND_S ?? 4);
 
 /** Measures the validated and the unvalidated server, interleaved, both on the embedded store. */
