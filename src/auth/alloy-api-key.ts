@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { hashApiKey } from "../shared/api-key-hash.ts";
 import { readBearerCredential } from "./bearer.ts";
 import { AUTH_MESSAGES, AuthError } from "./errors.ts";
 import { createLruCache } from "../shared/lru-cache.ts";
@@ -32,13 +33,7 @@ export function generateApiKey(): GeneratedApiKey {
   return { plaintext, hash: hashApiKey(plaintext), prefix: plaintext.slice(0, DISPLAY_PREFIX_LENGTH) };
 }
 
-/**
- * SHA-256 of the key, lowercase hex. A plain hash suffices (no salt or slow KDF):
- * the key carries ~238 random bits, so there is nothing to brute-force.
- */
-export function hashApiKey(plaintext: string): string {
-  return createHash("sha256").update(plaintext, "utf8").digest("hex");
-}
+export { hashApiKey };
 
 /** Options for {@link createApiKeyAuthenticator}. */
 export interface ApiKeyAuthenticatorOptions {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hashApiKey } from "../shared/api-key-hash.ts";
 import {
   findAccount,
   findAccountIdByKeyHash,
@@ -61,7 +61,4 @@ export async function revokeApiKey(deps: Deps, accountId: string, keyId: string)
   return revokeApiKeyRow(deps.db, accountId, keyId, deps.clock());
 }
 
-/** sha256 hex of a key: keys are random and long, so a fast hash is enough and allows lookup by hash. */
-export function hashApiKey(plaintext: string): string {
-  return createHash("sha256").update(plaintext).digest("hex");
-}
+export { hashApiKey };
