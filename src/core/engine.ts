@@ -5,6 +5,7 @@ import { resolveDeps, type EngineDeps, type EngineOptions } from "./deps.ts";
 import { toDomainError, type Problem } from "./errors.ts";
 import { createFinishedRunCache } from "./finished-runs.ts";
 import * as rerun from "./rerun.ts";
+import { createRunQueue } from "./run-queue.ts";
 import { purgeExpired, startRetention, type PurgeOptions, type PurgeResult, type RetentionTask } from "./retention.ts";
 import * as runs from "./runs.ts";
 import { createWorker, type Worker, type WorkerOptions } from "./worker.ts";
@@ -47,6 +48,7 @@ export interface Engine {
  */
 export function createEngine(options: EngineOptions): Engine {
   const deps = resolveDeps(options);
+  const queue = createRunQueue(deps);
   const finishedRuns = createFinishedRunCache({ maxEntries: 10_000, retentionDays: () => deps.config.retentionDays });
   const guard =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
@@ -67,7 +69,7 @@ export function createEngine(options: EngineOptions): Engine {
     getWorkflowByName: guard((accountId, name) => workflows.getWorkflowByName(deps, accountId, name)),
     listWorkflows: guard((input) => workflows.listWorkflows(deps, input)),
     updateWorkflow: guard((input) => workflows.updateWorkflow(deps, input)),
-    executeWorkflow: guard((input) => runs.executeWorkflow(deps, input)),
+    executeWorkflow: guard((input) => queue.execute(input)),
     getRun: guard(async (accountId, runId) => {
       const cached = finishedRuns.get(accountId, runId, deps.clock());
       if (cached) return cached;
@@ -79,7 +81,7 @@ export function createEngine(options: EngineOptions): Engine {
     listRunsWithLogs: guard((input) => runs.listRunsWithLogs(deps, input)),
     listLogs: guard((input) => runs.listLogs(deps, input)),
     getLogStats: guard((input) => runs.getLogStats(deps, input)),
-    rerunRun: guard((input) => rerun.rerunRun(deps, input)),
+    rerunRun: guard((input) => queue.rerun(input)),
     resumeRunFromNode: guard((input) => rerun.resumeRunFromNode(deps, input)),
     purgeExpired: guard(async (opts) => {
       const result = await purgeExpired(deps, opts);

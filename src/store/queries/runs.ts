@@ -31,6 +31,71 @@ export async function insertRun(db: Db, run: RunRecord): Promise<RunRecord> {
   return inserted;
 }
 
+/**
+ * One run to queue in a batch: an execution of `workflowId`, or (with `sourceRunId`) a rerun of a
+ * finished run that copies its trigger payload and end user. Both id styles are offered; the
+ * workflow's style picks one, so the caller need not look the workflow up first.
+ */
+export interface QueueRequest {
+  altostratId: string;
+  alloyId: string;
+  accountId: string;
+  /** Execution: the workflow to run. Rerun: when given, the source run must belong to it. */
+  workflowId: string | null;
+  sourceRunId: string | null;
+  triggerType: "manual" | "webhook" | "event" | "rerun";
+  /** Executions only; a rerun copies the source's. */
+  payload: unknown;
+  endUserId: string | null;
+  createdAt: Date;
+}
+
+/**
+ * Queues many runs in one statement (group commit) and wakes the workers once. A request whose
+ * workflow is not the account's, or whose source run is missing, another account's or not finished,
+ * inserts nothing; the caller tells those apart by the ids missing from the answer.
+ */
+export async function insertRunBatch(db: Db, requests: QueueRequest[]): Promise<RunRecord[]> {
+  if (requests.length === 0) return [];
+  const items = requests.map((r, ord) => ({
+    ord,
+    alto_id: r.altostratId,
+    alloy_id: r.alloyId,
+    account_id: r.accountId,
+    workflow_id: r.workflowId,
+    source_id: r.sourceRunId,
+    trigger_type: r.triggerType,
+    payload: r.sourceRunId ? null : (r.payload ?? {}),
+    end_user_id: r.endUserId,
+    created_at: r.createdAt.toISOString(),
+  }));
+  const { rows } = await db.query<RunRecord & { notified: unknown }>(
+    `WITH req AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(ord int, alto_id text, alloy_id text, account_id text, workflow_id text,
+         source_id text, trigger_type text, payload jsonb, end_user_id text, created_at timestamptz)
+     ), resolved AS (
+       SELECT req.ord, CASE w.id_style WHEN 'alloy' THEN req.alloy_id ELSE req.alto_id END AS id, w.account_id, w.id AS workflow_id,
+              w.version, req.trigger_type, COALESCE(s.trigger_payload, req.payload) AS payload,
+              CASE WHEN s.id IS NULL THEN req.end_user_id ELSE s.end_user_id END AS end_user_id,
+              s.id AS rerun_of, COALESCE(s.root_run_id, s.id) AS source_root, req.created_at
+       FROM req
+       LEFT JOIN runs s ON req.source_id IS NOT NULL AND s.id = req.source_id AND s.account_id = req.account_id
+                       AND s.status IN ('completed', 'failed')
+       JOIN workflows w ON w.account_id = req.account_id AND w.id = COALESCE(s.workflow_id, req.workflow_id)
+       WHERE (req.source_id IS NULL OR s.id IS NOT NULL) AND (req.workflow_id IS NULL OR w.id = req.workflow_id)
+     ), inserted AS (
+       INSERT INTO runs (id, account_id, end_user_id, workflow_id, workflow_version, status, trigger_type, trigger_payload,
+                         rerun_of, root_run_id, resume_from_node, created_at, available_at, attempts)
+       SELECT id, account_id, end_user_id, workflow_id, version, 'pending', trigger_type, payload,
+              rerun_of, COALESCE(source_root, id), NULL, created_at, created_at, 0
+       FROM resolved ORDER BY ord
+       RETURNING ${RUN_COLUMNS})
+     SELECT inserted.*, pg_notify('${RUNS_CHANNEL}', '') AS notified FROM inserted`,
+    [JSON.stringify(items)],
+  );
+  return rows.map(({ notified: _notified, ...run }) => run);
+}
+
 /** Finds a run; with an account id, only that account's run. */
 export async function findRun(db: Db, id: string, accountId?: string): Promise<RunRecord | undefined> {
   const { rows } = await db.query<RunRecord>(
