@@ -1,17 +1,9 @@
-import {
-  type ClaimedRun,
-  deferRun,
-  finishRun,
-  finishRunWithLog,
-  insertLogIfLeased,
-  listRunLogs,
-  type NodeSpec,
-  type RunRecord,
-} from "../store/index.ts";
+import { type ClaimedRun, listRunLogs, type NewLog, type NodeSpec, type RunRecord, type SettleOutcome } from "../store/index.ts";
 import { COMPONENTS, NodeError, type ComponentServices, type NodeResult, type RunContext } from "./components/index.ts";
 import type { EngineDeps } from "./deps.ts";
 import { descendantsOf, type WorkflowGraph } from "./graph.ts";
 import { createGraphCache, type GraphCache } from "./graph-cache.ts";
+import { createRunWriter, type RunWriter } from "./run-writer.ts";
 import { assertTransition } from "./state-machine.ts";
 
 /** How one execution of a claimed run ended. */
@@ -24,25 +16,49 @@ export interface Lease {
   signal: AbortSignal;
 }
 
+/** What a worker shares between the runs it executes. */
+export interface ExecutionTools {
+  graphs?: GraphCache;
+  writer?: RunWriter;
+}
+
 /**
  * Executes a claimed run from where it stands. Nodes with a success log (from an earlier attempt,
  * a durable delay, or copied by resume-from-node) are not run again; their outputs seed the context.
  *
- * Delivery is at-least-once per node: a node's success log is its commit point, so if a worker dies
- * after a node's side effect but before its log is written, the run is reclaimed and that node runs
- * again. Nodes whose log was written never run twice. Every write is fenced by the lease: a worker
- * that lost its lease cannot write logs or finish the run.
+ * Delivery is at-least-once per node: a node's success log is its commit point. Logs of nodes that
+ * act only inside the engine (trigger, transform, condition) are kept until the run ends, defers, or
+ * reaches a node with side effects (http_request), whose log is written before the next node runs;
+ * so a run usually costs one write. If a worker dies, the run is reclaimed and every node without a
+ * written log runs again: an HTTP call at most once more, engine-only nodes harmlessly. Nodes whose
+ * log was written never run twice. Every write is fenced by the lease: a worker that lost its lease
+ * cannot write logs or change the run.
  */
-export async function executeRun(
-  deps: EngineDeps,
-  run: RunRecord | ClaimedRun,
-  lease: Lease,
-  graphs: GraphCache = createGraphCache(),
-): Promise<RunOutcome> {
+export async function executeRun(deps: EngineDeps, run: RunRecord | ClaimedRun, lease: Lease, tools: ExecutionTools = {}): Promise<RunOutcome> {
+  const graphs = tools.graphs ?? createGraphCache();
+  const writer = tools.writer ?? createRunWriter(deps.db, { clock: deps.clock });
+  const unwritten: NewLog[] = [];
+  const write = (outcome: SettleOutcome) => writer.settle({ runId: run.id, owner: lease.owner, logs: unwritten.splice(0), outcome });
+  /** Writes the logs so far with the run's new state; a write the store refused has failed the run. */
+  const settle = async (outcome: SettleOutcome, ifWritten: RunOutcome): Promise<RunOutcome> => {
+    const result = await write(outcome);
+    return result === "written" ? ifWritten : result === "refused" ? "failed" : "lease_lost";
+  };
+  const finish = async (status: "completed" | "failed", errorMessage: string | null, at = deps.clock()): Promise<RunOutcome> => {
+    assertTransition("running", status);
+    return settle({ kind: "finish", status, errorMessage, at }, status);
+  };
+  /** Gives a run back (worker stopping): pending again, due now, the unused attempt returned; logs written so far are kept. */
+  const release = async (): Promise<RunOutcome> => {
+    if (lease.signal.reason === "lease_lost") return "lease_lost";
+    assertTransition("running", "pending");
+    return settle({ kind: "defer", availableAt: deps.clock(), reason: "release" }, "released");
+  };
+
   const graph = await graphs.get(deps, run.workflowId, run.workflowVersion);
-  if (!graph) return fail(deps, run, lease, `Workflow ${run.workflowId} version ${run.workflowVersion} no longer exists`);
+  if (!graph) return finish("failed", `Workflow ${run.workflowId} version ${run.workflowVersion} no longer exists`);
   const start = run.resumeFromNode ?? graph.trigger.id;
-  if (!graph.nodes.has(start)) return fail(deps, run, lease, `Resume node '${start}' is not in workflow version ${run.workflowVersion}`);
+  if (!graph.nodes.has(start)) return finish("failed", `Resume node '${start}' is not in workflow version ${run.workflowVersion}`);
 
   const outputs = new Map<string, unknown>(
     "completedOutputs" in run
@@ -57,37 +73,37 @@ export async function executeRun(
     eligible.has(nodeId) && !outputs.has(nodeId) && (nodeId === start || isActivated(graph, nodeId, outputs));
 
   for (let i = 0; i < graph.order.length; i++) {
-    if (lease.signal.aborted) return release(deps, run, lease);
+    if (lease.signal.aborted) return release();
     const nodeId = graph.order[i]!;
     if (!isRunnable(nodeId)) continue;
     const node = graph.nodes.get(nodeId)!;
+    const component = COMPONENTS[node.type];
     const startedAt = deps.clock();
     let result: NodeResult;
     try {
-      result = await COMPONENTS[node.type].run({ node, config: node.config ?? {}, context, now: startedAt, signal: lease.signal, services });
+      result = await component.run({ node, config: node.config ?? {}, context, now: startedAt, signal: lease.signal, services });
     } catch (err) {
-      if (lease.signal.aborted) return release(deps, run, lease);
-      return failNode(deps, run, lease, node, startedAt, err);
+      if (lease.signal.aborted) return release();
+      unwritten.push(errorLog(deps, run, node, startedAt, err));
+      return finish("failed", `Node '${node.id}' (${node.type}) failed: ${messageOf(err)}`);
     }
     outputs.set(nodeId, result.output);
     context.nodes[nodeId] = result.output;
-    const log = { id: deps.ids.log(), runId: run.id, nodeId, componentId: node.type, status: "success" as const, output: result.output, startedAt, createdAt: deps.clock() };
-    // Activation only flows forward, so when no later node is runnable now, none ever will be.
-    if (result.kind === "output" && !graph.order.slice(i + 1).some(isRunnable)) {
-      assertTransition("running", "completed");
-      const done = await finishRunWithLog(deps.db, log, { owner: lease.owner, status: "completed", errorMessage: null, at: log.createdAt });
-      return done ? "completed" : "lease_lost";
-    }
-    if (!(await insertLogIfLeased(deps.db, log, lease.owner))) return "lease_lost";
+    const createdAt = deps.clock();
+    unwritten.push({ id: deps.ids.log(), runId: run.id, nodeId, componentId: node.type, status: "success", output: result.output, startedAt, createdAt });
     if (result.kind === "delay") {
       assertTransition("running", "pending");
-      return (await deferRun(deps.db, { id: run.id, owner: lease.owner, availableAt: result.until, reason: "delay" })) ? "deferred" : "lease_lost";
+      return settle({ kind: "defer", availableAt: result.until, reason: "delay" }, "deferred");
+    }
+    // Activation only flows forward, so when no later node is runnable now, none ever will be.
+    if (!graph.order.slice(i + 1).some(isRunnable)) return finish("completed", null, createdAt);
+    if (component.sideEffects) {
+      const result = await write({ kind: "continue" });
+      if (result !== "written") return result === "refused" ? "failed" : "lease_lost";
     }
   }
   // Nothing was left to run (e.g. every node already has a log): the run is complete.
-  assertTransition("running", "completed");
-  const done = await finishRun(deps.db, { id: run.id, owner: lease.owner, status: "completed", errorMessage: null, at: deps.clock() });
-  return done ? "completed" : "lease_lost";
+  return finish("completed", null);
 }
 
 /** A node runs when any incoming edge comes from a finished node and, for a condition, matches its branch. */
@@ -100,30 +116,13 @@ function isActivated(graph: WorkflowGraph, nodeId: string, outputs: Map<string, 
   });
 }
 
-async function failNode(deps: EngineDeps, run: RunRecord, lease: Lease, node: NodeSpec, startedAt: Date, err: unknown): Promise<RunOutcome> {
-  const cause = err instanceof Error ? err.message : String(err);
-  const output = { error: cause, ...(err instanceof NodeError ? err.output : {}) };
-  assertTransition("running", "failed");
-  const at = deps.clock();
-  const done = await finishRunWithLog(
-    deps.db,
-    { id: deps.ids.log(), runId: run.id, nodeId: node.id, componentId: node.type, status: "error", output, startedAt, createdAt: at },
-    { owner: lease.owner, status: "failed", errorMessage: `Node '${node.id}' (${node.type}) failed: ${cause}`, at },
-  );
-  return done ? "failed" : "lease_lost";
+function errorLog(deps: EngineDeps, run: RunRecord, node: NodeSpec, startedAt: Date, err: unknown): NewLog {
+  const output = { error: messageOf(err), ...(err instanceof NodeError ? err.output : {}) };
+  return { id: deps.ids.log(), runId: run.id, nodeId: node.id, componentId: node.type, status: "error", output, startedAt, createdAt: deps.clock() };
 }
 
-async function fail(deps: EngineDeps, run: RunRecord, lease: Lease, message: string): Promise<RunOutcome> {
-  assertTransition("running", "failed");
-  const done = await finishRun(deps.db, { id: run.id, owner: lease.owner, status: "failed", errorMessage: message, at: deps.clock() });
-  return done ? "failed" : "lease_lost";
-}
-
-/** Gives a run back (worker stopping): pending again, due now, the unused attempt returned. */
-async function release(deps: EngineDeps, run: RunRecord, lease: Lease): Promise<RunOutcome> {
-  if (lease.signal.reason === "lease_lost") return "lease_lost";
-  const released = await deferRun(deps.db, { id: run.id, owner: lease.owner, availableAt: deps.clock(), reason: "release" });
-  return released ? "released" : "lease_lost";
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function servicesOf(deps: EngineDeps): ComponentServices {

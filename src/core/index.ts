@@ -33,7 +33,7 @@ export {
 export { rerunRun, resumeRunFromNode, type RerunInput, type ResumeInput } from "./rerun.ts";
 export { hashRequest, canonicalJson, type StartedRun, type IdempotentOperation } from "./idempotency.ts";
 export { purgeExpired, startRetention, type PurgeOptions, type PurgeResult, type RetentionTask } from "./retention.ts";
-export { executeRun, type Lease, type RunOutcome } from "./executor.ts";
+export { executeRun, type ExecutionTools, type Lease, type RunOutcome } from "./executor.ts";
 export { createGraphCache, type GraphCache } from "./graph-cache.ts";
 export { createWorker, type Worker, type WorkerOptions, type WorkerEvent } from "./worker.ts";
 export { createBackoff, type Backoff } from "./backoff.ts";

@@ -3,6 +3,7 @@ import { createBackoff } from "./backoff.ts";
 import type { EngineDeps } from "./deps.ts";
 import { executeRun, type RunOutcome } from "./executor.ts";
 import { createGraphCache } from "./graph-cache.ts";
+import { createRunWriter } from "./run-writer.ts";
 
 /** Tuning for one worker; all optional. */
 export interface WorkerOptions {
@@ -57,7 +58,7 @@ export function createWorker(deps: EngineDeps, options: WorkerOptions = {}): Wor
   const onError = options.onError ?? (() => {});
   const emit = options.onEvent ?? (() => {});
   const inFlight = new Map<string, InFlight>();
-  const graphs = createGraphCache();
+  const tools = { graphs: createGraphCache(), writer: createRunWriter(deps.db, { clock: deps.clock }) };
   let running = false;
   let stopping = false;
   let pumping: Promise<void> | undefined;
@@ -84,7 +85,7 @@ export function createWorker(deps: EngineDeps, options: WorkerOptions = {}): Wor
   const launch = (run: ClaimedRun, at: Date): Promise<void> => {
     const controller = new AbortController();
     emit({ type: "claimed", run, at });
-    const done = executeRun(deps, run, { owner: id, signal: controller.signal }, graphs)
+    const done = executeRun(deps, run, { owner: id, signal: controller.signal }, tools)
       .then((outcome) => emit({ type: "finished", runId: run.id, outcome, at: deps.clock() }))
       .catch((err: unknown) => {
         backoff.fail(err);

@@ -3,7 +3,7 @@ import { DomainError, type Engine } from "../../src/core/index.ts";
 import { createGroupCommit, type BatchResult } from "../../src/core/group-commit.ts";
 import type { Db } from "../../src/store/index.ts";
 import { storesUnderTest } from "../store/helpers/stores.ts";
-import { addWorkflow, createTestEngine, LINEAR, newAccount } from "./helpers/engine.ts";
+import { addWorkflow, countingDb, createTestEngine, LINEAR, newAccount } from "./helpers/engine.ts";
 
 const codeOf = (p: Promise<unknown>) => p.then(() => "resolved", (e: unknown) => (e instanceof DomainError ? e.code : `not a DomainError: ${String(e)}`));
 
@@ -55,19 +55,12 @@ describe("createGroupCommit", () => {
 
 describe.each(storesUnderTest())("queueing runs in batches on $name", (store) => {
   let db: Db;
-  let statements = 0;
+  let counter: ReturnType<typeof countingDb>;
   let engine: Engine;
   beforeAll(async () => {
     db = await store.open();
-    // Counts what reaches the store: statements and transactions (a transaction's own statements are not counted).
-    const counting: Db = {
-      kind: db.kind,
-      query: (text, values) => (statements++, db.query(text, values)),
-      transaction: (fn) => (statements++, db.transaction(fn)),
-      listen: db.listen?.bind(db),
-      close: () => db.close(),
-    };
-    ({ engine } = createTestEngine(counting));
+    counter = countingDb(db);
+    ({ engine } = createTestEngine(counter.db));
   });
   afterAll(() => db.close());
 
@@ -81,7 +74,7 @@ describe.each(storesUnderTest())("queueing runs in batches on $name", (store) =>
     await engine.createWorker().drain();
     const pending = await engine.executeWorkflow({ accountId, workflowId: wf.id, payload: { value: 5 } });
 
-    statements = 0;
+    counter.reset();
     const reruns = Array.from({ length: 30 }, (_, i) => engine.rerunRun({ accountId, runId: sources[i % 3]!.run.id }));
     const alloyRerun = engine.rerunRun({ accountId, runId: alloySource.run.id, workflowId: alloyWf.id });
     const executions = Array.from({ length: 10 }, (_, i) => engine.executeWorkflow({ accountId, workflowId: wf.id, payload: { value: 100 + i } }));
@@ -92,7 +85,7 @@ describe.each(storesUnderTest())("queueing runs in batches on $name", (store) =>
       codeOf(engine.executeWorkflow({ accountId: other, workflowId: wf.id, payload: {} })),
     ];
     const started = await Promise.all([...reruns, alloyRerun, ...executions]);
-    const batchedStatements = statements;
+    const batchedStatements = counter.count();
     expect(await Promise.all(refused)).toEqual(["run_not_rerunnable", "run_not_found", "run_not_found", "workflow_not_found"]);
 
     for (const [i, { run, replayed }] of started.slice(0, 30).entries()) {

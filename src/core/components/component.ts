@@ -37,6 +37,11 @@ export type NodeResult =
 /** One node type: how to check its config and how to run it. */
 export interface Component {
   type: NodeType;
+  /**
+   * True when running the node acts outside the engine (an HTTP call). Its log is written before the
+   * next node runs, so a reclaimed run repeats it only when the worker died during the call.
+   */
+  sideEffects?: boolean;
   /** Problems with a node's config; `path` prefixes each problem (e.g. `nodes[1].config`). */
   validateConfig(config: Record<string, unknown>, path: string): Problem[];
   run(input: NodeInput): Promise<NodeResult>;

@@ -15,6 +15,7 @@ const MAX_REDIRECTS = 5;
  * a non-2xx status fails the node. Every hop of a redirect passes the network policy again.
  */
 export const httpRequestComponent: Component = {
+  sideEffects: true,
   type: "http_request",
   validateConfig: validateHttpConfig,
   async run(input) {

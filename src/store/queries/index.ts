@@ -4,3 +4,4 @@ export * from "./runs.ts";
 export * from "./logs.ts";
 export * from "./idempotency.ts";
 export * from "./retention.ts";
+export * from "./settle.ts";

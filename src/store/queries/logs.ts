@@ -16,21 +16,6 @@ export interface NewLog {
   createdAt: Date;
 }
 
-/**
- * Writes a node's log only while `owner` still holds the run's lease. A worker that lost its lease
- * (it stalled and another reclaimed the run) gets false and must stop: its writes would duplicate.
- */
-export async function insertLogIfLeased(db: Db, log: NewLog, owner: string): Promise<boolean> {
-  const { rows } = await db.query(
-    `INSERT INTO node_logs (id, run_id, workflow_id, account_id, node_id, component_id, status, output, started_at, created_at, executed_by)
-     SELECT $1, r.id, r.workflow_id, r.account_id, $3, $4, $5, $6::jsonb, $7, $8, $9
-     FROM runs r WHERE r.id = $2 AND r.status = 'running' AND r.lease_owner = $9
-     RETURNING id`,
-    [log.id, log.runId, log.nodeId, log.componentId, log.status, JSON.stringify(log.output ?? null), log.startedAt, log.createdAt, owner],
-  );
-  return rows.length > 0;
-}
-
 /** Copies successful logs from a source run into a new run (resume-from-node inherits them). */
 export async function copyLogs(
   db: Db,
@@ -113,29 +98,4 @@ export async function countLogsAndRuns(db: Db, workflowId: string, since: Date):
     [workflowId, since],
   );
   return rows[0]!;
-}
-
-/**
- * Writes a run's last log and ends the run in one statement (one round trip fewer per run).
- * Fenced like `insertLogIfLeased`: false when `owner` no longer holds the lease.
- */
-export async function finishRunWithLog(
-  db: Db,
-  log: NewLog,
-  run: { owner: string; status: "completed" | "failed"; errorMessage: string | null; at: Date },
-): Promise<boolean> {
-  const { rows } = await db.query(
-    `WITH finished AS (
-       UPDATE runs SET status = $10, error_message = $11, completed_at = $12, lease_owner = NULL, lease_expires_at = NULL, executed_by = $9
-       WHERE id = $2 AND lease_owner = $9 AND status = 'running'
-       RETURNING id, workflow_id, account_id)
-     INSERT INTO node_logs (id, run_id, workflow_id, account_id, node_id, component_id, status, output, started_at, created_at, executed_by)
-     SELECT $1, f.id, f.workflow_id, f.account_id, $3, $4, $5, $6::jsonb, $7, $8, $9 FROM finished f
-     RETURNING id`,
-    [
-      log.id, log.runId, log.nodeId, log.componentId, log.status, JSON.stringify(log.output ?? null), log.startedAt, log.createdAt,
-      run.owner, run.status, run.errorMessage, run.at,
-    ],
-  );
-  return rows.length > 0;
 }

@@ -1,5 +1,5 @@
 import type { Db } from "../db.ts";
-import type { RunRecord, RunStatus } from "../records.ts";
+import type { RunRecord } from "../records.ts";
 
 /** Column list shared by every query returning a RunRecord. */
 export const RUN_COLUMNS = `id, account_id AS "accountId", end_user_id AS "endUserId", workflow_id AS "workflowId",
@@ -177,36 +177,6 @@ export async function renewLeases(db: Db, owner: string, ids: string[], leaseExp
     [owner, ids, leaseExpiresAt],
   );
   return rows.map((r) => r.id);
-}
-
-/** Ends a run this owner holds and records it as `executed_by`; false when the lease was lost (another worker owns it now). */
-export async function finishRun(
-  db: Db,
-  run: { id: string; owner: string; status: Extract<RunStatus, "completed" | "failed">; errorMessage: string | null; at: Date },
-): Promise<boolean> {
-  const { rows } = await db.query(
-    `UPDATE runs SET status = $3, error_message = $4, completed_at = $5, lease_owner = NULL, lease_expires_at = NULL, executed_by = $2
-     WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING id`,
-    [run.id, run.owner, run.status, run.errorMessage, run.at],
-  );
-  return rows.length > 0;
-}
-
-/**
- * Puts a held run back to pending, due at `availableAt`. A delay starts a fresh attempt count;
- * a graceful release gives back the attempt it did not use.
- */
-export async function deferRun(
-  db: Db,
-  run: { id: string; owner: string; availableAt: Date; reason: "delay" | "release" },
-): Promise<boolean> {
-  const { rows } = await db.query(
-    `UPDATE runs SET status = 'pending', available_at = $3, lease_owner = NULL, lease_expires_at = NULL,
-            attempts = CASE WHEN $4 = 'delay' THEN 0 ELSE GREATEST(attempts - 1, 0) END
-     WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING id`,
-    [run.id, run.owner, run.availableAt, run.reason],
-  );
-  return rows.length > 0;
 }
 
 /** Fails runs whose lease expired after `maxAttempts` claims: their workers kept dying. */

@@ -54,3 +54,19 @@ export const FAILING: WorkflowDefinition = {
 export async function addWorkflow(engine: Engine, accountId: string, definition: WorkflowDefinition = LINEAR, idStyle: "altostrat" | "alloy" = "altostrat") {
   return engine.createWorkflow({ accountId, idStyle, name: `wf-${Math.random().toString(36).slice(2, 8)}`, definition });
 }
+
+/** A Db that counts what reaches the store: statements and transactions (a transaction's own statements are not counted). */
+export function countingDb(db: Db): { db: Db; count: () => number; reset: () => void } {
+  let statements = 0;
+  return {
+    db: {
+      kind: db.kind,
+      query: (text, values) => (statements++, db.query(text, values)),
+      transaction: (fn) => (statements++, db.transaction(fn)),
+      listen: db.listen?.bind(db),
+      close: () => db.close(),
+    },
+    count: () => statements,
+    reset: () => void (statements = 0),
+  };
+}

@@ -1,0 +1,48 @@
+import { settleRuns, StoreUnavailableError, type Db, type Settlement } from "../store/index.ts";
+import { createGroupCommit, type BatchResult } from "./group-commit.ts";
+
+/**
+ * How a settlement ended: written; not written because the lease was lost; or refused by the store
+ * (a value it cannot hold, e.g. a NUL character in an output), in which case the run was failed instead.
+ */
+export type SettleResult = "written" | "lease_lost" | "refused";
+
+/** Writes what workers did with the runs they hold. */
+export interface RunWriter {
+  settle(settlement: Settlement): Promise<SettleResult>;
+}
+
+/**
+ * Group-commits settlements: the runs of a claim batch finish at about the same moment, and their
+ * logs and final states go to the store in one statement. A batch the statement refuses is retried
+ * one run at a time, so only the run carrying the bad value is affected: it is failed with the
+ * store's reason instead of being retried until abandoned.
+ */
+export function createRunWriter(db: Db, options: { maxBatch?: number; clock?: () => Date } = {}): RunWriter {
+  const clock = options.clock ?? (() => new Date());
+  const writeAlone = async (s: Settlement): Promise<BatchResult<SettleResult>> => {
+    try {
+      return { ok: true, value: (await settleRuns(db, [s])).has(s.runId) ? "written" : "lease_lost" };
+    } catch (err) {
+      if (err instanceof StoreUnavailableError) return { ok: false, error: err };
+      try {
+        const reason = err instanceof Error ? err.message : String(err);
+        const outcome = { kind: "finish", status: "failed", errorMessage: `The store refused this run's logs: ${reason}`, at: clock() } as const;
+        const failed = await settleRuns(db, [{ runId: s.runId, owner: s.owner, logs: [], outcome }]);
+        return { ok: true, value: failed.has(s.runId) ? "refused" : "lease_lost" };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    }
+  };
+  const batch = createGroupCommit<Settlement, SettleResult>(async (settlements) => {
+    try {
+      const written = await settleRuns(db, settlements);
+      return settlements.map((s) => ({ ok: true, value: written.has(s.runId) ? "written" : "lease_lost" }));
+    } catch (err) {
+      if (err instanceof StoreUnavailableError) throw err;
+      return Promise.all(settlements.map(writeAlone));
+    }
+  }, options);
+  return { settle: (settlement) => batch.submit(settlement) };
+}

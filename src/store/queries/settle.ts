@@ -1,0 +1,89 @@
+import type { Db } from "../db.ts";
+import type { NewLog } from "./logs.ts";
+
+/** What happens to a held run after its logs are written. */
+export type SettleOutcome =
+  /** Keep running (the logs of nodes done so far are committed). */
+  | { kind: "continue" }
+  /** End the run and record `owner` as `executed_by`. */
+  | { kind: "finish"; status: "completed" | "failed"; errorMessage: string | null; at: Date }
+  /**
+   * Back to pending, due at `availableAt`. A delay starts a fresh attempt count; a graceful
+   * release gives back the attempt it did not use.
+   */
+  | { kind: "defer"; availableAt: Date; reason: "delay" | "release" };
+
+/** A worker's write for one run it holds: logs in execution order, then the run's new state. */
+export interface Settlement {
+  runId: string;
+  owner: string;
+  logs: NewLog[];
+  outcome: SettleOutcome;
+}
+
+/**
+ * Writes the logs and state changes of many held runs in one statement. Every write is fenced by the
+ * lease: a run `owner` no longer holds (another worker reclaimed it) gets neither its logs nor its
+ * change. Returns the ids of the runs whose settlement was written.
+ */
+export async function settleRuns(db: Db, settlements: Settlement[]): Promise<Set<string>> {
+  if (settlements.length === 0) return new Set();
+  const runs = settlements.map((s) => ({
+    run_id: s.runId,
+    owner: s.owner,
+    action: s.outcome.kind,
+    status: s.outcome.kind === "finish" ? s.outcome.status : null,
+    error_message: s.outcome.kind === "finish" ? s.outcome.errorMessage : null,
+    at: s.outcome.kind === "finish" ? s.outcome.at.toISOString() : null,
+    available_at: s.outcome.kind === "defer" ? s.outcome.availableAt.toISOString() : null,
+    reason: s.outcome.kind === "defer" ? s.outcome.reason : null,
+  }));
+  const logs = settlements.flatMap((s) =>
+    s.logs.map((l) => ({
+      id: l.id,
+      run_id: s.runId,
+      node_id: l.nodeId,
+      component_id: l.componentId,
+      status: l.status,
+      output: l.output ?? null,
+      started_at: l.startedAt.toISOString(),
+      created_at: l.createdAt.toISOString(),
+      owner: s.owner,
+    })),
+  ).map((l, ord) => ({ ...l, ord }));
+  const { rows } = await db.query<{ id: string }>(
+    `WITH s AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(run_id text, owner text, action text, status text, error_message text,
+         at timestamptz, available_at timestamptz, reason text)
+     ), changed AS (
+       UPDATE runs r SET
+         status = CASE WHEN s.action = 'finish' THEN s.status ELSE 'pending' END,
+         error_message = CASE WHEN s.action = 'finish' THEN s.error_message ELSE r.error_message END,
+         completed_at = CASE WHEN s.action = 'finish' THEN s.at ELSE r.completed_at END,
+         executed_by = CASE WHEN s.action = 'finish' THEN s.owner ELSE r.executed_by END,
+         available_at = CASE WHEN s.action = 'defer' THEN s.available_at ELSE r.available_at END,
+         attempts = CASE WHEN s.action <> 'defer' THEN r.attempts WHEN s.reason = 'delay' THEN 0 ELSE GREATEST(r.attempts - 1, 0) END,
+         lease_owner = NULL,
+         lease_expires_at = NULL
+       FROM s
+       WHERE s.action <> 'continue' AND r.id = s.run_id AND r.lease_owner = s.owner AND r.status = 'running'
+       RETURNING r.id, r.workflow_id, r.account_id
+     ), held AS (
+       SELECT r.id, r.workflow_id, r.account_id FROM runs r JOIN s ON r.id = s.run_id
+       WHERE s.action = 'continue' AND r.lease_owner = s.owner AND r.status = 'running'
+     ), fenced AS (
+       SELECT * FROM changed UNION ALL SELECT * FROM held
+     ), logged AS (
+       INSERT INTO node_logs (id, run_id, workflow_id, account_id, node_id, component_id, status, output, started_at, created_at, executed_by)
+       SELECT l.id, f.id, f.workflow_id, f.account_id, l.node_id, l.component_id, l.status, l.output, l.started_at, l.created_at, l.owner
+       FROM jsonb_to_recordset($2::jsonb) AS l(ord int, id text, run_id text, node_id text, component_id text, status text, output jsonb,
+         started_at timestamptz, created_at timestamptz, owner text)
+       JOIN fenced f ON f.id = l.run_id
+       ORDER BY l.ord
+       RETURNING id
+     )
+     SELECT id FROM fenced`,
+    [JSON.stringify(runs), JSON.stringify(logs)],
+  );
+  return new Set(rows.map((r) => r.id));
+}
