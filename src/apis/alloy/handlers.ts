@@ -29,7 +29,8 @@ export function createAlloyHandlers(engine: Engine): HandlerMap<operations, Allo
 
     /** @see listWorkflowLogs */
     async listWorkflowLogs({ path, query, context }) {
-      const page = await engine.listRuns({
+      // One query for the page and one for all its runs' logs, each run's in execution order (the order `results` promises).
+      const page = await engine.listRunsWithLogs({
         accountId: context.accountId,
         workflowId: path.workflowId,
         page: query.page,
@@ -37,8 +38,7 @@ export function createAlloyHandlers(engine: Engine): HandlerMap<operations, Allo
         endUserId: query.userId,
         order: query.order,
       });
-      // getRun lists a run's logs in execution order, which is the order `results` promises.
-      const data = await Promise.all(page.runs.map(async (run) => toLogEntry(run, (await engine.getRun(context.accountId, run.id)).logs)));
+      const data = page.runs.map((run) => toLogEntry(run, run.logs));
       return { status: 200, body: { data, page: page.page, limit: page.perPage, total: page.total } };
     },
 
