@@ -2,6 +2,7 @@
 // submitted over HTTP (POST /workflows/{id}/execute, 32 connections) and executed by the server's
 // workers, embedded store. Run: npm run bench:bulk   (BENCH_BULK_RUNS, BENCH_BULK_TIMEOUT_S to change)
 import { formatCpu, startCpuSample } from "./lib/cpu.ts";
+import { DEFAULT_WORKER_CONCURRENCY } from "../src/config.ts";
 import { mainFigure } from "./lib/figure.ts";
 import { runLoad } from "./lib/load.ts";
 import { describePinning } from "./lib/pin.ts";
@@ -15,7 +16,8 @@ const TARGET_S = 20;
 export async function measureBulk({ timeoutS = Number(process.env.BENCH_BULK_TIMEOUT_S ?? 150) } = {}): Promise<Figure> {
   const RUNS = Number(process.env.BENCH_BULK_RUNS ?? 10_000);
   const TIMEOUT_S = timeoutS;
-  const server = await startReprise({ store: "file" });
+  const concurrency = Number(process.env.BENCH_WORKER_CONCURRENCY) || DEFAULT_WORKER_CONCURRENCY;
+  const server = await startReprise({ store: "file", concurrency });
   const { altostratUrl, token, workflowId } = server.info;
   const counters = () => server.request<{ finished: number; failed: number }>("counters");
   const before = await counters();
@@ -55,7 +57,7 @@ export async function measureBulk({ timeoutS = Number(process.env.BENCH_BULK_TIM
     title: `5. Bulk: ${RUNS.toLocaleString("en-US")} runs of a three-node workflow (embedded store)`,
     command: "npm run bench:bulk",
     inputs: {
-      load: `autocannon, 32 connections, ${RUNS} × POST /workflows/{id}/execute; workers (concurrency 8) run during submission; stop after ${TIMEOUT_S} s`,
+      load: `autocannon, 32 connections, ${RUNS} × POST /workflows/{id}/execute; workers (concurrency ${concurrency}) run during submission; stop after ${TIMEOUT_S} s`,
       placement: describePinning(),
     },
     rows: [

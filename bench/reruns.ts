@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { summarizeCpuProfile } from "./lib/cpu-profile.ts";
 import { formatCpu } from "./lib/cpu.ts";
+import { DEFAULT_WORKER_CONCURRENCY } from "../src/config.ts";
 import { mainFigure } from "./lib/figure.ts";
 import { pairedRatio, perCpuSecond, runInterleaved, runLoad, type InterleavedResult, type Variant } from "./lib/load.ts";
 import { describePinning, placeProcesses, PINNED } from "./lib/pin.ts";
@@ -103,7 +104,7 @@ export async function measureReruns(): Promise<Figure> {
       load: `autocannon, ${CONNECTIONS} connections in all (split evenly over the processes), ${ROUNDS} interleaved rounds × ${ROUND_S} s after a 2 s warm-up`,
       placement: `${describePinning()}; "pinned" puts every server process on the server CPU, "unpinned" lets servers and load float over both CPUs; PostgreSQL itself is never pinned`,
       stores: pg1 ? "PGlite file-backed; PostgreSQL 15 on 127.0.0.1, a fresh schema per group, pool 10 per process" : "PGlite file-backed (PostgreSQL unreachable: skipped)",
-      work: "each accepted rerun queues a three-node run that the workers (concurrency 8 per process) execute during the load; the backlog is drained before each round",
+      work: `each accepted rerun queues a three-node run that the workers (concurrency ${DEFAULT_WORKER_CONCURRENCY} per process) execute during the load; the backlog is drained before each round`,
     },
     rows,
     notes: [`Rounds (2xx/s): ${results.map((r) => `${r.name} ${r.rounds.map((x) => fmt(x.okPerSec)).join(", ")}`).join("; ")}.`],

@@ -82,6 +82,13 @@ const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: MB, gb: 1024 * 
  * Reads, validates and freezes the configuration. Empty variables count as unset.
  * @throws ConfigError naming every bad variable, its value and what it should be.
  */
+/**
+ * Runs a process executes at once. Runs of one claim are settled together (one statement), so a
+ * larger batch costs the store little more than a small one; 32 kept the embedded store's bulk
+ * figure (bench/RESULTS.md, figure 5) at about twice the throughput of 8.
+ */
+export const DEFAULT_WORKER_CONCURRENCY = 32;
+
 export function loadConfig(env: Env = process.env): Config {
   const read = createReader(env);
   const nodeEnv = read.choice("NODE_ENV", NODE_ENVS, "development");
@@ -117,7 +124,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     jwt: readJwt(read, production),
     worker: {
-      concurrency: read.integer("WORKER_CONCURRENCY", 8, 1, 1000),
+      concurrency: read.integer("WORKER_CONCURRENCY", DEFAULT_WORKER_CONCURRENCY, 1, 1000),
       leaseSeconds: read.integer("LEASE_SECONDS", 30, 1, 86_400),
       maxAttempts: read.integer("MAX_ATTEMPTS", 3, 1, 100),
       pollIntervalMs: read.integer("POLL_INTERVAL_MS", 1000, 10, 3_600_000),

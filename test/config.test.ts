@@ -28,7 +28,7 @@ describe("loadConfig", () => {
         clockSkewSeconds: 30,
         usesDevelopmentSecret: true,
       },
-      worker: { concurrency: 8, leaseSeconds: 30, maxAttempts: 3, pollIntervalMs: 1000, shutdownDeadlineMs: 10_000 },
+      worker: { concurrency: 32, leaseSeconds: 30, maxAttempts: 3, pollIntervalMs: 1000, shutdownDeadlineMs: 10_000 },
       retention: { days: 7, intervalMs: 3_600_000 },
       outbound: { allowPrivateNetworks: false, requestTimeoutMs: 10_000 },
     } satisfies Config);
