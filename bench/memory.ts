@@ -1,5 +1,6 @@
 // Figure 6 — memory: peak RSS (VmHWM of the server process) under rerun and GET load, on the embedded
-// store and on PostgreSQL. Run: npm run bench:memory
+// store and on PostgreSQL, with V8's default heap flags and with the ones `reprise start` adds. Run: npm run bench:memory
+import { SERVER_HEAP_FLAGS } from "../bin/heap-flags.js";
 import { mainFigure } from "./lib/figure.ts";
 import { runLoad } from "./lib/load.ts";
 import { describePinning } from "./lib/pin.ts";
@@ -27,15 +28,12 @@ async function loadAndSample(server: RepriseChild): Promise<{ idle: number; peak
 
 const describeUse = (u: Usage) => `rss ${u.rss}, V8 heap ${u.heapTotal} (used ${u.heapUsed}), external ${u.external}`;
 
-/** V8 flags that keep the young generation small and cap the old one: a smaller heap, collected sooner. */
-export const LEAN_HEAP_FLAGS = ["--max-semi-space-size=2", "--max-old-space-size=128"];
-
 /** Peak RSS of one server per store and per set of V8 flags, after rerun then GET load (the rerun load grows the store). */
 export async function measureMemory(): Promise<Figure> {
   const rows: Row[] = [];
   for (const [label, flags] of [
     ["default V8 flags", []],
-    [LEAN_HEAP_FLAGS.join(" "), LEAN_HEAP_FLAGS],
+    [`reprise start's ${SERVER_HEAP_FLAGS.join(" ")}`, SERVER_HEAP_FLAGS],
   ] as const) {
     const nodeArgs = ["--expose-gc", ...flags];
     const embedded = await loadAndSample(await startReprise({ store: "file" }, { nodeArgs }));
@@ -77,7 +75,7 @@ export async function measureMemory(): Promise<Figure> {
     inputs: {
       load: `autocannon 32 connections: ${RERUN_S} s of reruns, then ${GET_S} s of GET run`,
       placement: describePinning(),
-      process: "node --expose-gc [flags] --import tsx bench/serve-reprise.ts (startServer, as `npm start` runs through tsx); the embedded store is reopened (initdb ran in a separate process first)",
+      process: "node --expose-gc [flags] --import tsx bench/serve-reprise.ts (startServer, as `npm start` runs through tsx; the flags `reprise start` adds come from bin/heap-flags.js); the embedded store is reopened (initdb ran in a separate process first)",
     },
     rows,
   };

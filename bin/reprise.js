@@ -1,6 +1,31 @@
 #!/usr/bin/env node
 // Entry point of the `reprise` command: runs src/main.ts through tsx's loader (no build step).
-import { register } from "tsx/esm/api";
+// `reprise start` runs the server in a child node process with the heap flags of ./heap-flags.js
+// (V8 reads them only at startup), unless the caller already sized the heap; other commands run here.
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import { heapFlagsToAdd } from "./heap-flags.js";
 
-register();
-await import("../src/main.ts");
+const flags = process.argv[2] === "start" ? heapFlagsToAdd() : [];
+if (flags.length > 0) {
+  // The caller's own flags come after ours and NODE_OPTIONS passes through unchanged.
+  const child = spawn(process.execPath, [...flags, ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit" });
+  // Ctrl-C reaches both processes; the server ignores a second signal while it stops.
+  const forwarded = ["SIGINT", "SIGTERM", "SIGHUP"];
+  for (const signal of forwarded) process.on(signal, () => child.kill(signal));
+  child.on("error", (err) => {
+    process.stderr.write(`reprise: could not start the server process: ${err.message}\n`);
+    process.exit(1);
+  });
+  child.on("exit", (code, signal) => {
+    if (signal === null) process.exit(code ?? 1);
+    // Ended by a signal: end the same way, so the caller sees the same status.
+    for (const s of forwarded) process.removeAllListeners(s);
+    process.kill(process.pid, signal);
+    setTimeout(() => process.exit(128 + (constants.signals[signal] ?? 0)), 1000);
+  });
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("../src/main.ts");
+}

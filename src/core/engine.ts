@@ -49,7 +49,7 @@ export interface Engine {
 export function createEngine(options: EngineOptions): Engine {
   const deps = resolveDeps(options);
   const queue = createRunQueue(deps);
-  const finishedRuns = createFinishedRunCache({ maxEntries: 10_000, retentionDays: () => deps.config.retentionDays });
+  const finishedRuns = createFinishedRunCache({ maxEntries: 4_000, retentionDays: () => deps.config.retentionDays });
   const guard =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     (...args: A): Promise<R> =>

@@ -22,6 +22,15 @@ describe("finished-run cache", () => {
     expect(cache.get("acct_a", "fl_run_1", at(1)) !== undefined).toBe(cached);
   });
 
+  it("keeps only runs whose JSON fits the per-entry budget", () => {
+    const cache = createFinishedRunCache({ maxEntries: 10, retentionDays: () => 7, maxEntryBytes: 500 });
+    cache.remember("acct_a", { ...run("completed"), triggerPayload: { text: "x".repeat(100) } }, t0);
+    expect(cache.get("acct_a", "fl_run_1", at(1))).toBeDefined();
+    cache.clear();
+    cache.remember("acct_a", { ...run("completed"), triggerPayload: { text: "x".repeat(1000) } }, t0);
+    expect(cache.get("acct_a", "fl_run_1", at(1))).toBeUndefined();
+  });
+
   it("is scoped to the account that read the run", () => {
     const cache = createFinishedRunCache({ maxEntries: 10, retentionDays: () => 7 });
     cache.remember("acct_a", run("completed"), t0);
