@@ -18,7 +18,7 @@ export function createAltostratApp(options: AltostratAppOptions) {
   return createApiApp<AltostratContext>({
     ...toApiAppOptions("altostrat", options),
     handlers: { ...createAltostratHandlers(options.engine), ...options.handlers } as never,
-    authenticate: async (req) => ({ accountId: (await options.verifier.verify(req.get("authorization"))).accountId }),
+    authenticate: (req) => options.verifier.verify(req.get("authorization")).then((account) => ({ accountId: account.accountId })),
     publicOperations: new Set(["triggerWorkflowWebhook"]),
     publicContext: () => ({ accountId: "" }),
     renderProblem: renderAltostratProblem,

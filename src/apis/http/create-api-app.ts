@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import express, { type NextFunction, type Request, type Response } from "express";
-import * as OpenApiValidator from "express-openapi-validator";
 import type { Logger } from "pino";
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
 import { HttpProblem, toProblem, type Problem } from "./problem.ts";
 import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from "./unstorable-text.ts";
+import { openApiValidation, validatedPathParams } from "./openapi-validation.ts";
 import { listOperations, readSpec, type SpecOperation } from "./spec-routes.ts";
 
 /** How an API renders a Problem: its own status-to-body mapping and error shape. */
@@ -85,24 +85,30 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
     next();
   });
 
-  if (options.unvalidated) {
-    const context = options.unvalidated.context;
+  const unvalidated = options.unvalidated;
+  if (unvalidated) {
     app.use((_req, res, next) => {
-      res.locals.ctx = context;
+      res.locals.ctx = unvalidated.context;
       next();
     });
-  } else {
-    mountAuthAndValidation(app, operations, options);
   }
+  const validation = unvalidated
+    ? undefined
+    : openApiValidation({
+        specFile: options.specFile,
+        validateResponses: options.validateResponses,
+        sensitive: app.enabled("case sensitive routing"),
+        strict: app.enabled("strict routing"),
+      });
 
   for (const op of operations) {
     const handler = options.handlers[op.operationId];
     if (!handler) throw new Error(`No handler for operation ${op.operationId}`);
-    app[op.method](op.expressPath, (req, res, next) => {
+    const serve = (req: Request, res: Response, next: NextFunction) => {
       const header: Record<string, string | undefined> = {};
       for (const name of op.headerParams) header[name] = req.get(name);
       const input = {
-        path: req.params,
+        path: validation ? validatedPathParams(res.locals.routeParams as Record<string, string>, req) : req.params,
         query: req.query,
         header,
         body: req.body,
@@ -116,8 +122,13 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
         if (result.headers) res.set(result.headers);
         res.status(result.status).json(result.body);
       }, next);
-    });
+    };
+    // Authentication first, so an anonymous caller learns only "401"; then the validator; then the handler.
+    if (validation) app[op.method](op.expressPath, authenticateFor(op, options), validation, serve);
+    else app[op.method](op.expressPath, serve);
   }
+  // A request no operation's route takes (unknown path, or a method the path lacks): the validator answers 404 or 405.
+  if (validation) app.use(validation);
 
   app.use((req, _res, next) => next(new HttpProblem(404, "route_not_found", `No operation of this API matches ${req.method} ${req.path}.`)));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -133,31 +144,18 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
   return app;
 }
 
-/** Per-operation authentication (before validation, so an anonymous caller learns only "401"), then the validator. */
-function mountAuthAndValidation<Ctx>(app: express.Express, operations: SpecOperation[], options: ApiAppOptions<Ctx>): void {
-  for (const op of operations) {
-    app[op.method](op.expressPath, (req, res, next) => {
-      const publicOp = options.publicOperations?.has(op.operationId) ?? false;
-      const pending = publicOp ? Promise.resolve(options.publicContext?.(req) as Ctx) : options.authenticate(req, op);
-      pending.then((ctx) => {
-        res.locals.ctx = ctx;
-        next();
-      }, next);
-    });
-  }
-  app.use(
-    OpenApiValidator.middleware({
-      apiSpec: options.specFile,
-      // Parameters are always coerced from strings; bodies must carry the types the schema names.
-      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
-      validateResponses: options.validateResponses ? { removeAdditional: false } : false,
-      validateSecurity: false,
-      validateApiSpec: false,
-      ignoreUndocumented: false,
-      fileUploader: false,
-      $refParser: { mode: "bundle" },
-    }),
-  );
+/** Authenticates a request for one operation (a public one gets the public context) and keeps its route's path parameters. */
+function authenticateFor<Ctx>(op: SpecOperation, options: ApiAppOptions<Ctx>): express.RequestHandler {
+  const publicOp = options.publicOperations?.has(op.operationId) ?? false;
+  return (req, res, next) => {
+    // The validator replaces req.params with the path parameters of the operation it matched.
+    res.locals.routeParams = req.params;
+    const pending = publicOp ? Promise.resolve(options.publicContext?.(req) as Ctx) : options.authenticate(req, op);
+    pending.then((ctx) => {
+      res.locals.ctx = ctx;
+      next();
+    }, next);
+  };
 }
 
 /**
