@@ -26,6 +26,22 @@ async function loadAndSample(server: RepriseChild): Promise<{ idle: number; peak
   return { idle, peak, reruns: reruns.ok, getPerSec: gets.okPerSec, idleUse, loadedUse, collected };
 }
 
+type Sample = Awaited<ReturnType<typeof loadAndSample>>;
+
+/** The three rows of one server's sample: idle peak, peak under load against `targetMb`, memoryUsage() along the way. */
+function sampleRows(name: string, sample: Sample, targetMb: number): Row[] {
+  return [
+    { measure: `${name}: VmHWM after start and seeding, MB`, value: fmt(sample.idle) },
+    {
+      measure: `${name}: VmHWM after the load (${sample.reruns} reruns queued and run; ${fmt(sample.getPerSec)} GET/s), MB`,
+      value: fmt(sample.peak),
+      target: `≤ ${targetMb} MB`,
+      met: sample.peak <= targetMb,
+    },
+    { measure: `${name}: memoryUsage() idle → after the load → after a full GC, MB`, value: [sample.idleUse, sample.loadedUse, sample.collected].map(describeUse).join(" → ") },
+  ];
+}
+
 const describeUse = (u: Usage) => `rss ${u.rss}, V8 heap ${u.heapTotal} (used ${u.heapUsed}), external ${u.external}`;
 
 /** Peak RSS of one server per store and per set of V8 flags, after rerun then GET load (the rerun load grows the store). */
@@ -37,36 +53,15 @@ export async function measureMemory(): Promise<Figure> {
   ] as const) {
     const nodeArgs = ["--expose-gc", ...flags];
     const embedded = await loadAndSample(await startReprise({ store: "file" }, { nodeArgs }));
-    rows.push(
-      { measure: `embedded, ${label}: VmHWM after start and seeding, MB`, value: fmt(embedded.idle) },
-      {
-        measure: `embedded, ${label}: VmHWM after the load (${embedded.reruns} reruns queued and run; ${fmt(embedded.getPerSec)} GET/s), MB`,
-        value: fmt(embedded.peak),
-        target: "≤ 450 MB",
-        met: embedded.peak <= 450,
-      },
-      { measure: `embedded, ${label}: memoryUsage() idle → after the load → after a full GC, MB`, value: [embedded.idleUse, embedded.loadedUse, embedded.collected].map(describeUse).join(" → ") },
-    );
+    rows.push(...sampleRows(`embedded, ${label}`, embedded, 450));
     const schema = await createBenchSchema("mem");
     const pg = schema
       ? await startReprise({ store: "postgres", databaseUrl: BENCH_DATABASE_URL, schema }, { nodeArgs })
           .then(loadAndSample)
           .catch((err: unknown) => (console.error("memory (postgres):", err), undefined))
       : undefined;
-    if (pg) {
-      rows.push(
-        { measure: `postgres, ${label}: VmHWM after start and seeding, MB`, value: fmt(pg.idle) },
-        {
-          measure: `postgres, ${label}: VmHWM after the load (${pg.reruns} reruns queued and run; ${fmt(pg.getPerSec)} GET/s), MB`,
-          value: fmt(pg.peak),
-          target: "≤ 200 MB",
-          met: pg.peak <= 200,
-        },
-        { measure: `postgres, ${label}: memoryUsage() idle → after the load → after a full GC, MB`, value: [pg.idleUse, pg.loadedUse, pg.collected].map(describeUse).join(" → ") },
-      );
-    } else {
-      rows.push({ measure: `postgres, ${label}`, value: "skipped: PostgreSQL unreachable or restarted during the run", target: "≤ 200 MB" });
-    }
+    if (pg) rows.push(...sampleRows(`postgres, ${label}`, pg, 200));
+    else rows.push({ measure: `postgres, ${label}`, value: "skipped: PostgreSQL unreachable or restarted during the run", target: "≤ 200 MB" });
   }
   return {
     id: "6-memory",

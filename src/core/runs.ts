@@ -8,7 +8,7 @@ import {
   listRunLogs,
   listRunRows,
   type Db,
-  type LogStatus,
+  type LogQuery,
   type NodeLogRecord,
   type RunRecord,
   type TriggerType,
@@ -144,17 +144,8 @@ export async function listRunsWithLogs(deps: Pick<EngineDeps, "db">, input: List
   return { ...page, runs: page.runs.map((run) => ({ ...run, logs: byRun.get(run.id)! })) };
 }
 
-/** Input of listLogs: a workflow's logs filtered by status, node, run and time. */
-export interface ListLogsInput {
-  accountId: string;
-  workflowId: string;
-  status?: LogStatus;
-  nodeId?: string;
-  runId?: string;
-  from?: Date;
-  to?: Date;
-  limit?: number;
-}
+/** Input of listLogs: an account's workflow logs, filtered as the store's LogQuery (limit optional). */
+export type ListLogsInput = Omit<LogQuery, "limit"> & { accountId: string; limit?: number };
 
 /** A workflow's node logs, newest first (default 100, at most 1000). */
 export async function listLogs(deps: Pick<EngineDeps, "db">, input: ListLogsInput): Promise<NodeLogRecord[]> {
