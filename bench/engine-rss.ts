@@ -1,6 +1,6 @@
 // Helper for engine-throughput.ts: reports the RSS of a fresh process holding an open PGlite store,
 // so the number excludes initdb (first open) and the benchmark's own allocations.
-// Usage: npx tsx bench/engine-rss.ts <dataDir>
+// Usage: node bench/engine-rss.ts <dataDir>
 import { createEngine } from "../src/core/index.ts";
 import { openStore } from "../src/store/index.ts";
 

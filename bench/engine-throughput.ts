@@ -1,6 +1,6 @@
 // Engine throughput: committed runs/s, runs executed/s, and enqueue-to-start latency on PGlite
 // (file-backed) and, when DATABASE_URL is set, on PostgreSQL; plus RSS with an open PGlite store.
-// Run: npx tsx bench/engine-throughput.ts   (BENCH_RUNS=2000 to change the sample size)
+// Run: node bench/engine-throughput.ts   (BENCH_RUNS=2000 to change the sample size)
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   await migrate(created);
   await created.close();
   const rss = JSON.parse(
-    execFileSync(process.execPath, ["--import", "tsx", new URL("./engine-rss.ts", import.meta.url).pathname, dataDir], { encoding: "utf8" }),
+    execFileSync(process.execPath, [new URL("./engine-rss.ts", import.meta.url).pathname, dataDir], { encoding: "utf8" }),
   ) as { baseline: number; opened: number; withWorker: number };
   const t0 = performance.now();
   const pglite = await openPglite({ dataDir });

@@ -70,7 +70,7 @@ export async function measureMemory(): Promise<Figure> {
     inputs: {
       load: `autocannon 32 connections: ${RERUN_S} s of reruns, then ${GET_S} s of GET run`,
       placement: describePinning(),
-      process: "node --expose-gc [flags] --import tsx bench/serve-reprise.ts (startServer, as `npm start` runs through tsx; the flags `reprise start` adds come from bin/heap-flags.js); the embedded store is reopened (initdb ran in a separate process first)",
+      process: "node --expose-gc [flags] bench/serve-reprise.ts (startServer, run with Node's type stripping as `npm start` runs it; the flags `reprise start` adds come from bin/heap-flags.js); the embedded store is reopened (initdb ran in a separate process first)",
     },
     rows,
   };

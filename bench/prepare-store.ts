@@ -1,6 +1,6 @@
 // Creates and migrates a PGlite data directory, then exits, so a benchmark server opens an existing
 // store as a restarted server does (PGlite's first open runs initdb, which peaks far above steady state).
-// Usage: node --import tsx bench/prepare-store.ts <dataDir>
+// Usage: node bench/prepare-store.ts <dataDir>
 import { migrate, openPglite } from "../src/store/index.ts";
 
 const dataDir = process.argv[2];

@@ -1,5 +1,5 @@
 // V8 heap flags of the server process: `reprise start` runs with them, and bench/memory.ts measures them.
-// Plain JavaScript: bin/reprise.js reads it before tsx is loaded.
+// Plain JavaScript: bin/reprise.js reads it before any TypeScript is loaded.
 
 /**
  * A young generation of at most 2 × 2 MB, and an old generation that grows by 1.5× between full

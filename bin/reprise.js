@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Entry point of the `reprise` command: runs src/main.ts through tsx's loader (no build step).
+// Entry point of the `reprise` command: runs src/main.ts with Node's own type stripping (no build
+// step, no loader; bench/RESULTS.md figure 9 compares it with tsx).
 // `reprise start` runs the server in a child node process with the heap flags of ./heap-flags.js
 // (V8 reads them only at startup), unless the caller already sized the heap; other commands run here.
 import { spawn } from "node:child_process";
@@ -25,7 +26,5 @@ if (flags.length > 0) {
     setTimeout(() => process.exit(128 + (constants.signals[signal] ?? 0)), 1000);
   });
 } else {
-  const { register } = await import("tsx/esm/api");
-  register();
   await import("../src/main.ts");
 }

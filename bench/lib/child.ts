@@ -30,10 +30,10 @@ export interface ChildOptions {
   quiet?: boolean;
 }
 
-/** Starts `node --import tsx bench/<script>` pinned to the server CPU and waits for its ready message. */
+/** Starts `node bench/<script>` pinned to the server CPU and waits for its ready message. */
 export function startChild<Info>(script: string, opts: ChildOptions = {}): Promise<ServerChild<Info>> {
   const file = fileURLToPath(new URL(`../${script}`, import.meta.url));
-  const argv = pinnedCommand([process.execPath, ...(opts.nodeArgs ?? []), "--import", "tsx", file], opts.cpu === null ? undefined : (opts.cpu ?? SERVER_CPU));
+  const argv = pinnedCommand([process.execPath, ...(opts.nodeArgs ?? []), file], opts.cpu === null ? undefined : (opts.cpu ?? SERVER_CPU));
   const child = spawn(argv[0] as string, argv.slice(1), {
     stdio: ["ignore", opts.quiet ? "ignore" : "inherit", "inherit", "ipc"],
     env: { ...process.env, ...opts.env, BENCH_SERVE: JSON.stringify(opts.options ?? {}) },

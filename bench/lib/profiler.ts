@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 
 /**
  * IPC commands that run V8's sampling CPU profiler (the one behind `node --cpu-prof`) in this process,
- * but only between `profile-start` and `profile-stop`, so start-up (tsx compiling, PGlite initdb)
+ * but only between `profile-start` and `profile-stop`, so start-up (module loading, PGlite initdb)
  * stays out of the load window. `profile-stop` writes a `.cpuprofile` to the given file.
  */
 export function createProfilerCommands() {

@@ -34,7 +34,7 @@ export function prepareDataDir(): string {
   const dataDir = join(root, "data");
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
   const prepare = fileURLToPath(new URL("../prepare-store.ts", import.meta.url));
-  execFileSync(process.execPath, ["--import", "tsx", prepare, dataDir], { stdio: "inherit" });
+  execFileSync(process.execPath, [prepare, dataDir], { stdio: "inherit" });
   return dataDir;
 }
 

@@ -29,21 +29,18 @@ export async function listApis(root) {
   });
 }
 
-/**
- * Runs the Redocly CLI and resolves with its exit code and output.
- * The Node 20 end-of-life banner Redocly prints on every call is dropped.
- */
+/** Runs the Redocly CLI and resolves with its exit code and output. */
 export function runRedocly(args, { cwd, echo = true } = {}) {
-  return runNode(REDOCLY_BIN, args, { cwd, echo, filter: dropBanner });
+  return runNode(REDOCLY_BIN, args, { cwd, echo });
 }
 
 /** Runs a Node script as a child process, collecting its output. */
-export function runNode(script, args, { cwd, echo = true, filter = (s) => s } = {}) {
+export function runNode(script, args, { cwd, echo = true } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const collect = (stream) => (chunk) => {
-      const text = filter(chunk.toString());
+      const text = chunk.toString();
       output += text;
       if (echo && text) stream.write(text);
     };
@@ -52,11 +49,6 @@ export function runNode(script, args, { cwd, echo = true, filter = (s) => s } = 
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? 1, output }));
   });
-}
-
-const BANNER = /\n?\s*╔═+╗[\s\S]*?╚═+╝\n?/g;
-function dropBanner(text) {
-  return text.replace(BANNER, "\n");
 }
 
 /** First line of every generated file, so nobody edits one by hand. */

@@ -29,13 +29,11 @@ export interface DomainErrorDetails {
  */
 export class DomainError extends Error {
   override readonly name = "DomainError";
+  readonly code: DomainErrorCode;
   readonly details: DomainErrorDetails | undefined;
-  constructor(
-    readonly code: DomainErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: DomainErrorDetails } = {},
-  ) {
+  constructor(code: DomainErrorCode, message: string, options: { cause?: unknown; details?: DomainErrorDetails } = {}) {
     super(message, { cause: options.cause });
+    this.code = code;
     this.details = options.details;
   }
 }

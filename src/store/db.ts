@@ -29,11 +29,10 @@ export class StoreUnavailableError extends Error {
 /** Thrown when the data directory is held by another live process. */
 export class DataDirLockedError extends Error {
   override readonly name = "DataDirLockedError";
-  constructor(
-    message: string,
-    readonly holderPid: number,
-  ) {
+  readonly holderPid: number;
+  constructor(message: string, holderPid: number) {
     super(message);
+    this.holderPid = holderPid;
   }
 }
 

@@ -60,9 +60,9 @@ describe.skipIf(SKIP_REASON)(`migrations from several processes${SKIP_REASON ? `
   });
 });
 
-/** Runs `node --import tsx …args` from the repository root and collects its output. */
+/** Runs `node …args` from the repository root and collects its output. */
 function runNode(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

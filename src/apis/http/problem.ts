@@ -15,13 +15,14 @@ export interface Problem {
 /** Thrown by HTTP-layer code (auth, body checks) to answer with a specific status and code. */
 export class HttpProblem extends Error {
   override readonly name = "HttpProblem";
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: { path: string; message: string }[],
-  ) {
+  readonly status: number;
+  readonly code: string;
+  readonly details: { path: string; message: string }[] | undefined;
+  constructor(status: number, code: string, message: string, details?: { path: string; message: string }[]) {
     super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
   }
 }
 

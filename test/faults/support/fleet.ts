@@ -48,9 +48,9 @@ export function fleetEnv(databaseUrl: string, env: Record<string, string> = {}):
   };
 }
 
-/** Spawns `node --import tsx test/faults/serve.ts` and resolves once it announced its URLs. */
+/** Spawns `node test/faults/serve.ts` and resolves once it announced its URLs. */
 export function startServerProcess(env: Record<string, string>, readyTimeoutMs = 45_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", SERVE], {
+  const child = spawn(process.execPath, [SERVE], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

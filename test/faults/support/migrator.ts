@@ -1,6 +1,6 @@
 // A migrating process for the concurrent-migration test: connects, waits until the given instant so
 // that all migrators start together, migrates, and prints {"applied":[…]} (or {"error":"…"}).
-// Usage: DATABASE_URL=… node --import tsx migrator.ts <startAtEpochMs> [migrationsDir]
+// Usage: DATABASE_URL=… node migrator.ts <startAtEpochMs> [migrationsDir]
 import { loadMigrations, migrate, openPostgres } from "../../../src/store/index.ts";
 
 const [startAt, dir] = process.argv.slice(2);

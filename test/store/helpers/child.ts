@@ -6,9 +6,9 @@ export function fixturePath(name: string): string {
   return fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 }
 
-/** Starts `node --import tsx <script> …args` from the repository root. */
+/** Starts `node <script> …args` from the repository root. */
 export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", script, ...args], {
+  return spawn(process.execPath, [script, ...args], {
     cwd: fileURLToPath(new URL("../../../", import.meta.url)),
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
