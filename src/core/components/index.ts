@@ -23,7 +23,7 @@ export function isNodeType(type: unknown): type is NodeType {
 }
 
 export type { Component, ComponentServices, NodeInput, NodeResult, RunContext } from "./component.ts";
-export { NodeError } from "./node-error.ts";
+export { NodeError, NODE_ERROR_CODES, type NodeErrorCode } from "./node-error.ts";
 export { assertAllowedDestination, isPrivateAddress, systemLookup, type Lookup, type NetworkPolicy } from "./network-policy.ts";
 export { renderTemplate, renderValue, readPath } from "./template.ts";
 export { isTruthy } from "./condition.ts";
