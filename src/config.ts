@@ -1,4 +1,5 @@
 import { HMAC_ALGORITHMS, MIN_SECRET_BYTES, PUBLIC_KEY_ALGORITHMS, type JwtAlgorithm } from "./auth/index.ts";
+import { DEFAULT_ENGINE_CONFIG, DEFAULT_SANDBOX_OPTIONS, defaultSandboxProcesses } from "./core/index.ts";
 
 /** Where runs and workflows live: PostgreSQL when DATABASE_URL is set, else PGlite on disk or in memory. */
 export type StoreConfig =
@@ -42,6 +43,19 @@ export interface Config {
   readonly retention: { readonly days: number; readonly intervalMs: number };
   /** Limits on the http_request node's outbound calls. */
   readonly outbound: { readonly allowPrivateNetworks: boolean; readonly requestTimeoutMs: number };
+  /** Where tenant code runs and what one evaluation may take (README: Running untrusted workflows). */
+  readonly sandbox: {
+    readonly processes: number;
+    readonly memoryMb: number;
+    readonly timeoutMs: number;
+    readonly compileTimeoutMs: number;
+  };
+  /** What one run may produce and take. */
+  readonly runLimits: {
+    readonly nodeMaxOutputBytes: number;
+    readonly runMaxOutputBytes: number;
+    readonly runTimeBudgetMs: number;
+  };
 }
 
 // Restricted on purpose: a typo such as "prod" must not quietly enable the development secret.
@@ -137,6 +151,17 @@ export function loadConfig(env: Env = process.env): Config {
     outbound: {
       allowPrivateNetworks: read.boolean("HTTP_ALLOW_PRIVATE_NETWORKS", false),
       requestTimeoutMs: read.integer("HTTP_REQUEST_TIMEOUT_MS", 10_000, 1, 600_000),
+    },
+    sandbox: {
+      processes: read.integer("SANDBOX_PROCESSES", defaultSandboxProcesses(), 1, 64),
+      memoryMb: read.integer("SANDBOX_MEMORY_MB", DEFAULT_SANDBOX_OPTIONS.memoryMb, 16, 4096),
+      timeoutMs: read.integer("SANDBOX_TIMEOUT_MS", DEFAULT_SANDBOX_OPTIONS.timeoutMs, 10, 300_000),
+      compileTimeoutMs: read.integer("SANDBOX_COMPILE_TIMEOUT_MS", DEFAULT_SANDBOX_OPTIONS.compileTimeoutMs, 100, 300_000),
+    },
+    runLimits: {
+      nodeMaxOutputBytes: read.size("NODE_MAX_OUTPUT", DEFAULT_ENGINE_CONFIG.nodeMaxOutputBytes),
+      runMaxOutputBytes: read.size("RUN_MAX_OUTPUT", DEFAULT_ENGINE_CONFIG.runMaxOutputBytes),
+      runTimeBudgetMs: read.integer("RUN_TIME_BUDGET_MS", DEFAULT_ENGINE_CONFIG.runTimeBudgetMs, 1000, 86_400_000),
     },
   };
   if (read.issues.length > 0) throw new ConfigError(read.issues);

@@ -62,7 +62,9 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       retentionDays: config.retention.days,
       allowPrivateNetworks: config.outbound.allowPrivateNetworks,
       httpTimeoutMs: config.outbound.requestTimeoutMs,
+      ...config.runLimits,
     },
+    sandboxOptions: config.sandbox,
   });
   const clockMs = overrides.clock ? () => (overrides.clock as () => Date)().getTime() : undefined;
   const verifier = createJwtVerifier({ ...config.jwt, algorithms: [...config.jwt.algorithms], ...(clockMs ? { clock: clockMs } : {}) });
@@ -126,6 +128,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
           retention?.stop(),
           worker?.stop({ deadlineMs }),
         ]);
+        await engine.close();
         if (!overrides.db) await db.close();
       })();
       return stopping;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, redactConfig, type Config } from "../src/config.ts";
+import { defaultSandboxProcesses } from "../src/core/index.ts";
 
 const SECRET = "0123456789abcdef0123456789abcdef"; // exactly 32 bytes
 
@@ -31,6 +32,8 @@ describe("loadConfig", () => {
       worker: { concurrency: 32, leaseSeconds: 30, maxAttempts: 3, pollIntervalMs: 1000, shutdownDeadlineMs: 10_000 },
       retention: { days: 7, intervalMs: 3_600_000 },
       outbound: { allowPrivateNetworks: false, requestTimeoutMs: 10_000 },
+      sandbox: { processes: defaultSandboxProcesses(), memoryMb: 64, timeoutMs: 1000, compileTimeoutMs: 5000 },
+      runLimits: { nodeMaxOutputBytes: 2 * 1024 * 1024, runMaxOutputBytes: 8 * 1024 * 1024, runTimeBudgetMs: 600_000 },
     } satisfies Config);
   });
 
@@ -55,6 +58,18 @@ describe("loadConfig", () => {
     { name: "body limit with a unit", given: { BODY_LIMIT: "512kb" }, want: (c) => c.server.bodyLimitBytes, value: 512 * 1024 },
     { name: "body limit in upper-case unit", given: { BODY_LIMIT: "2MB" }, want: (c) => c.server.bodyLimitBytes, value: 2 * 1024 * 1024 },
     { name: "body limit in bytes", given: { BODY_LIMIT: "1000" }, want: (c) => c.server.bodyLimitBytes, value: 1000 },
+    {
+      name: "sandbox limits",
+      given: { SANDBOX_PROCESSES: "3", SANDBOX_MEMORY_MB: "32", SANDBOX_TIMEOUT_MS: "250", SANDBOX_COMPILE_TIMEOUT_MS: "2000" },
+      want: (c) => c.sandbox,
+      value: { processes: 3, memoryMb: 32, timeoutMs: 250, compileTimeoutMs: 2000 },
+    },
+    {
+      name: "run limits",
+      given: { NODE_MAX_OUTPUT: "64kb", RUN_MAX_OUTPUT: "1mb", RUN_TIME_BUDGET_MS: "5000" },
+      want: (c) => c.runLimits,
+      value: { nodeMaxOutputBytes: 64 * 1024, runMaxOutputBytes: 1024 * 1024, runTimeBudgetMs: 5000 },
+    },
     { name: "response validation off by default in production", given: { NODE_ENV: "production", JWT_SECRET: SECRET }, want: (c) => c.server.validateResponses, value: false },
     { name: "response validation switched on in production", given: { NODE_ENV: "production", JWT_SECRET: SECRET, VALIDATE_RESPONSES: "true" }, want: (c) => c.server.validateResponses, value: true },
     { name: "own secret", given: { JWT_SECRET: SECRET }, want: (c) => [c.jwt.secret, c.jwt.usesDevelopmentSecret], value: [SECRET, false] },

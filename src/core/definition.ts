@@ -2,12 +2,15 @@ import type { EdgeSpec, NodeSpec, WorkflowDefinition } from "../store/index.ts";
 import { COMPONENTS, isNodeType } from "./components/index.ts";
 import { DomainError, type Problem } from "./errors.ts";
 import { descendantsOf, sortTopologically } from "./graph.ts";
+import { SandboxError, type Sandbox } from "./sandbox/index.ts";
 
 const NODE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** Most nodes a definition may have (keeps one workflow from dominating a worker). */
 export const MAX_NODES = 200;
 /** Most edges a definition may have. */
 export const MAX_EDGES = 1000;
+/** Largest definition, as UTF-8 JSON (keeps what a workflow costs to store, load and check bounded). */
+export const MAX_DEFINITION_BYTES = 256 * 1024;
 
 /**
  * Checks a definition: exactly one trigger, unique node ids, known types and config shapes,
@@ -16,6 +19,8 @@ export const MAX_EDGES = 1000;
  */
 export function validateDefinition(input: unknown): Problem[] {
   if (input === null || typeof input !== "object" || Array.isArray(input)) return [{ path: "", message: "must be an object with nodes and edges" }];
+  const bytes = Buffer.byteLength(JSON.stringify(input));
+  if (bytes > MAX_DEFINITION_BYTES) return [{ path: "", message: `must be at most ${MAX_DEFINITION_BYTES} bytes as JSON (got ${bytes})` }];
   const { nodes, edges = [] } = input as { nodes?: unknown; edges?: unknown };
   if (!Array.isArray(nodes)) return [{ path: "nodes", message: "must be an array" }];
   if (!Array.isArray(edges)) return [{ path: "edges", message: "must be an array" }];
@@ -29,9 +34,32 @@ export function validateDefinition(input: unknown): Problem[] {
   return problems;
 }
 
-/** Returns the definition typed, or throws invalid_workflow_definition listing every problem. */
-export function parseDefinition(input: unknown): WorkflowDefinition {
+/**
+ * Every problem of a definition: its shape ({@link validateDefinition}) and then, in the sandbox, the
+ * syntax of its expressions (compiled off the serving thread, within the sandbox's limits).
+ */
+export async function checkDefinition(input: unknown, sandbox: Sandbox, account: string): Promise<Problem[]> {
   const problems = validateDefinition(input);
+  if (problems.length > 0) return problems;
+  const expressions: { path: string; source: string }[] = [];
+  (input as { nodes: NodeSpec[] }).nodes.forEach((node, i) => {
+    const found = COMPONENTS[node.type].expressionsOf?.(node.config ?? {}) ?? {};
+    for (const [key, source] of Object.entries(found)) expressions.push({ path: `nodes[${i}].config.${key}`, source });
+  });
+  if (expressions.length === 0) return [];
+  try {
+    const answer = await sandbox.run({ kind: "compile", expressions: expressions.map((e) => e.source) }, { account });
+    if (answer.kind !== "syntax") throw new Error(`unexpected sandbox answer ${answer.kind}`);
+    return answer.errors.flatMap((error, i) => (error === null ? [] : [{ path: expressions[i]!.path, message: `is not valid JSONata: ${error}` }]));
+  } catch (err) {
+    if (!(err instanceof SandboxError) || err.code === "sandbox_closed") throw err;
+    return [{ path: "nodes", message: `expressions could not be compiled within the sandbox's limits: ${err.message}` }];
+  }
+}
+
+/** Returns the definition typed, or throws invalid_workflow_definition listing every problem. */
+export async function parseDefinition(input: unknown, sandbox: Sandbox, account: string): Promise<WorkflowDefinition> {
+  const problems = await checkDefinition(input, sandbox, account);
   if (problems.length > 0) {
     const summary = problems.map((p) => (p.path ? `${p.path} ${p.message}` : p.message)).join("; ");
     throw new DomainError("invalid_workflow_definition", `The workflow definition is invalid: ${summary}`, { details: { problems } });

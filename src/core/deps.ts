@@ -1,6 +1,8 @@
 import type { Db } from "../store/index.ts";
 import { systemLookup, type Lookup } from "./components/index.ts";
 import { createIdGenerator, type IdGenerator } from "./ids.ts";
+import { createGuardedFetch } from "./net/guarded-fetch.ts";
+import { createSandbox, type Sandbox, type SandboxOptions } from "./sandbox/index.ts";
 
 /** Engine settings; every field has a default. */
 export interface EngineConfig {
@@ -20,6 +22,12 @@ export interface EngineConfig {
   httpTimeoutMs: number;
   /** Largest response body http_request reads (default 1 MiB). */
   maxResponseBytes: number;
+  /** Largest JSON output of one node, any type (default 2 MiB: an HTTP response's body and headers fit). */
+  nodeMaxOutputBytes: number;
+  /** Largest sum of a run's node outputs (default 8 MiB): the run fails past it, nothing over it is stored. */
+  runMaxOutputBytes: number;
+  /** Wall-clock budget of one execution of a run, durable delays excluded (default 10 minutes). */
+  runTimeBudgetMs: number;
 }
 
 /** Defaults for EngineConfig. */
@@ -32,6 +40,9 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = Object.freeze({
   allowedHosts: [],
   httpTimeoutMs: 10_000,
   maxResponseBytes: 1024 * 1024,
+  nodeMaxOutputBytes: 2 * 1024 * 1024,
+  runMaxOutputBytes: 8 * 1024 * 1024,
+  runTimeBudgetMs: 600_000,
 });
 
 /** What every verb receives: the store and the injected world (clock, ids, network). */
@@ -42,6 +53,8 @@ export interface EngineDeps {
   fetcher: typeof fetch;
   lookup: Lookup;
   config: EngineConfig;
+  /** Where tenant code (JSONata, templates) is evaluated, off the serving thread. */
+  sandbox: Sandbox;
 }
 
 /** Options for createEngine / resolveDeps: only `db` is required. */
@@ -52,17 +65,28 @@ export interface EngineOptions {
   fetcher?: typeof fetch;
   lookup?: Lookup;
   config?: Partial<EngineConfig>;
+  /** A sandbox to share (its owner closes it); otherwise the engine starts one with these options. */
+  sandbox?: Sandbox;
+  sandboxOptions?: Partial<SandboxOptions>;
 }
 
-/** Fills in defaults: wall clock, ULID ids, global fetch, system DNS. */
+/** Fills in defaults: wall clock, ULID ids, a policy-guarded fetch, system DNS, a sandbox of its own. */
 export function resolveDeps(options: EngineOptions): EngineDeps {
   const clock = options.clock ?? (() => new Date());
   return {
     db: options.db,
     clock,
     ids: options.ids ?? createIdGenerator(clock),
-    fetcher: options.fetcher ?? ((input, init) => fetch(input, init)),
+    // The default fetch checks the network policy inside each connection (DNS rebinding cannot get past it).
+    fetcher:
+      options.fetcher ??
+      createGuardedFetch({
+        allowPrivateNetworks: options.config?.allowPrivateNetworks ?? DEFAULT_ENGINE_CONFIG.allowPrivateNetworks,
+        allowedHosts: options.config?.allowedHosts ?? DEFAULT_ENGINE_CONFIG.allowedHosts,
+        lookup: options.lookup ?? systemLookup,
+      }),
     lookup: options.lookup ?? systemLookup,
     config: { ...DEFAULT_ENGINE_CONFIG, ...options.config },
+    sandbox: options.sandbox ?? createSandbox(options.sandboxOptions),
   };
 }

@@ -1,6 +1,6 @@
 import type { AccountRecord, ApiKeyRecord, WorkflowRecord } from "../store/index.ts";
 import * as accounts from "./accounts.ts";
-import { validateDefinition } from "./definition.ts";
+import { checkDefinition } from "./definition.ts";
 import { resolveDeps, type EngineDeps, type EngineOptions } from "./deps.ts";
 import { toDomainError, type Problem } from "./errors.ts";
 import { createFinishedRunCache } from "./finished-runs.ts";
@@ -21,7 +21,8 @@ export interface Engine {
   listApiKeys(accountId: string): Promise<ApiKeyRecord[]>;
   resolveApiKey(plaintext: string): Promise<string | null>;
   revokeApiKey(accountId: string, keyId: string): Promise<boolean>;
-  validateWorkflowDefinition(definition: unknown): Problem[];
+  /** Every problem of a definition (shape, then expressions compiled in the sandbox); nothing is stored. */
+  validateWorkflowDefinition(definition: unknown, accountId: string): Promise<Problem[]>;
   createWorkflow(input: workflows.CreateWorkflowInput): Promise<WorkflowRecord>;
   getWorkflow(accountId: string, workflowId: string): Promise<WorkflowRecord>;
   getWorkflowByWebhookToken(token: string): Promise<WorkflowRecord>;
@@ -39,6 +40,8 @@ export interface Engine {
   purgeExpired(options?: PurgeOptions): Promise<PurgeResult>;
   createWorker(options?: WorkerOptions): Worker;
   startRetention(options?: PurgeOptions & { intervalMs?: number; clock?: () => Date; onError?: (err: unknown) => void; onPurged?: (result: PurgeResult) => void }): RetentionTask;
+  /** Ends the sandbox processes this engine started (a sandbox passed in is its owner's to close). */
+  close(): Promise<void>;
 }
 
 /**
@@ -62,7 +65,7 @@ export function createEngine(options: EngineOptions): Engine {
     listApiKeys: guard((accountId) => accounts.listApiKeys(deps, accountId)),
     resolveApiKey: guard((plaintext) => accounts.resolveApiKey(deps, plaintext)),
     revokeApiKey: guard((accountId, keyId) => accounts.revokeApiKey(deps, accountId, keyId)),
-    validateWorkflowDefinition: validateDefinition,
+    validateWorkflowDefinition: guard((definition, accountId) => checkDefinition(definition, deps.sandbox, accountId)),
     createWorkflow: guard((input) => workflows.createWorkflow(deps, input)),
     getWorkflow: guard((accountId, workflowId) => workflows.getWorkflow(deps, accountId, workflowId)),
     getWorkflowByWebhookToken: guard((token) => workflows.getWorkflowByWebhookToken(deps, token)),
@@ -89,6 +92,9 @@ export function createEngine(options: EngineOptions): Engine {
       return result;
     }),
     createWorker: (opts) => createWorker(deps, opts),
+    close: async () => {
+      if (!options.sandbox) await deps.sandbox.close();
+    },
     startRetention: (opts) =>
       startRetention(deps, {
         ...opts,

@@ -1,5 +1,6 @@
 import { type ClaimedRun, listRunLogs, type NewLog, type NodeSpec, type RunRecord, type SettleOutcome } from "../store/index.ts";
 import { COMPONENTS, NodeError, type ComponentServices, type NodeResult, type RunContext } from "./components/index.ts";
+import { OutputTooLargeError, serializeBounded } from "./sandbox/index.ts";
 import type { EngineDeps } from "./deps.ts";
 import { descendantsOf, type WorkflowGraph } from "./graph.ts";
 import { createGraphCache, type GraphCache } from "./graph-cache.ts";
@@ -33,8 +34,24 @@ export interface ExecutionTools {
  * written log runs again: an HTTP call at most once more, engine-only nodes harmlessly. Nodes whose
  * log was written never run twice. Every write is fenced by the lease: a worker that lost its lease
  * cannot write logs or change the run.
+ *
+ * Limits: each node's output is at most `nodeMaxOutputBytes` and all of a run's outputs together at
+ * most `runMaxOutputBytes` (an output over either fails the run and is not stored); one execution of
+ * a run may take `runTimeBudgetMs`; tenant code runs in the sandbox within what is left of it.
  */
 export async function executeRun(deps: EngineDeps, run: RunRecord | ClaimedRun, lease: Lease, tools: ExecutionTools = {}): Promise<RunOutcome> {
+  // The budget's timer is held here until the run ends, so it fires even if nothing else refers to it.
+  const budget = new AbortController();
+  const budgetTimer = setTimeout(() => budget.abort("run_budget_exceeded"), deps.config.runTimeBudgetMs);
+  try {
+    return await executeWithin(deps, run, lease, tools, budget.signal);
+  } finally {
+    clearTimeout(budgetTimer);
+  }
+}
+
+async function executeWithin(deps: EngineDeps, run: RunRecord | ClaimedRun, lease: Lease, tools: ExecutionTools, budget: AbortSignal): Promise<RunOutcome> {
+  const deadline = performance.now() + deps.config.runTimeBudgetMs;
   const graphs = tools.graphs ?? createGraphCache();
   const writer = tools.writer ?? createRunWriter(deps.db, { clock: deps.clock });
   const unwritten: NewLog[] = [];
@@ -67,7 +84,9 @@ export async function executeRun(deps: EngineDeps, run: RunRecord | ClaimedRun, 
   );
   const context: RunContext = { trigger: run.triggerPayload, nodes: Object.fromEntries(outputs) };
   const eligible = descendantsOf(graph, start);
-  const services = servicesOf(deps);
+  const services = servicesOf(deps, run.accountId, () => deadline - performance.now());
+  const signal = AbortSignal.any([lease.signal, budget]);
+  let runBytes = Buffer.byteLength(JSON.stringify(context));
 
   const isRunnable = (nodeId: string): boolean =>
     eligible.has(nodeId) && !outputs.has(nodeId) && (nodeId === start || isActivated(graph, nodeId, outputs));
@@ -81,9 +100,15 @@ export async function executeRun(deps: EngineDeps, run: RunRecord | ClaimedRun, 
     const startedAt = deps.clock();
     let result: NodeResult;
     try {
-      result = await component.run({ node, config: node.config ?? {}, context, now: startedAt, signal: lease.signal, services });
-    } catch (err) {
+      if (budget.aborted) throw budgetExceeded(deps);
+      result = await component.run({ node, config: node.config ?? {}, context, now: startedAt, signal, services });
+      runBytes += outputBytes(result.output, deps.config.nodeMaxOutputBytes);
+      if (runBytes > deps.config.runMaxOutputBytes) {
+        throw new NodeError(`the run's outputs exceed the limit of ${deps.config.runMaxOutputBytes} bytes`, { code: "run_output_too_large" });
+      }
+    } catch (caught) {
       if (lease.signal.aborted) return release();
+      const err = budget.aborted && !(caught instanceof NodeError && caught.code === "run_budget_exceeded") ? budgetExceeded(deps, caught) : caught;
       unwritten.push(errorLog(deps, run, node, startedAt, err));
       return finish("failed", `Node '${node.id}' (${node.type}) failed: ${messageOf(err)}`);
     }
@@ -116,8 +141,22 @@ function isActivated(graph: WorkflowGraph, nodeId: string, outputs: Map<string, 
   });
 }
 
+/** The JSON size of a node's output, refused past the node limit. */
+function outputBytes(output: unknown, maxBytes: number): number {
+  try {
+    return Buffer.byteLength(serializeBounded(output, maxBytes));
+  } catch (err) {
+    if (err instanceof OutputTooLargeError) throw new NodeError(`the node's ${err.message}`, { code: "node_output_too_large" });
+    throw err;
+  }
+}
+
+function budgetExceeded(deps: EngineDeps, cause?: unknown): NodeError {
+  return new NodeError(`the run exceeded its execution budget of ${deps.config.runTimeBudgetMs} ms`, { code: "run_budget_exceeded", cause });
+}
+
 function errorLog(deps: EngineDeps, run: RunRecord, node: NodeSpec, startedAt: Date, err: unknown): NewLog {
-  const output = { error: messageOf(err), ...(err instanceof NodeError ? err.output : {}) };
+  const output = { error: messageOf(err), code: err instanceof NodeError ? err.code : "node_failed", ...(err instanceof NodeError ? err.output : {}) };
   return { id: deps.ids.log(), runId: run.id, nodeId: node.id, componentId: node.type, status: "error", output, startedAt, createdAt: deps.clock() };
 }
 
@@ -125,8 +164,16 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function servicesOf(deps: EngineDeps): ComponentServices {
+function servicesOf(deps: EngineDeps, account: string, remainingMs: () => number): ComponentServices {
   return {
+    sandbox: {
+      run: (task, limits = {}) =>
+        deps.sandbox.run(task, {
+          account,
+          timeoutMs: Math.min(limits.timeoutMs ?? Infinity, Math.max(1, Math.floor(remainingMs()))),
+          maxOutputBytes: Math.min(limits.maxOutputBytes ?? Infinity, deps.config.nodeMaxOutputBytes),
+        }),
+    },
     fetcher: deps.fetcher,
     network: { allowPrivateNetworks: deps.config.allowPrivateNetworks, allowedHosts: deps.config.allowedHosts, lookup: deps.lookup },
     httpTimeoutMs: deps.config.httpTimeoutMs,

@@ -3,7 +3,7 @@ export { createEngine, type Engine } from "./engine.ts";
 export { resolveDeps, DEFAULT_ENGINE_CONFIG, type EngineConfig, type EngineDeps, type EngineOptions } from "./deps.ts";
 export { createIdGenerator, createUlidFactory, type IdGenerator } from "./ids.ts";
 export { RUN_TRANSITIONS, canTransition, assertTransition, isTerminal, isRerunnable } from "./state-machine.ts";
-export { validateDefinition, parseDefinition, MAX_NODES, MAX_EDGES } from "./definition.ts";
+export { validateDefinition, checkDefinition, parseDefinition, MAX_NODES, MAX_EDGES, MAX_DEFINITION_BYTES } from "./definition.ts";
 export { createGraph, ancestorsOf, descendantsOf, sortTopologically, type WorkflowGraph } from "./graph.ts";
 export { createAccount, getAccount, listApiKeys, createApiKey, resolveApiKey, revokeApiKey, hashApiKey, type CreatedApiKey } from "./accounts.ts";
 export {
@@ -53,3 +53,4 @@ export type {
   TriggerType,
   LogStatus,
 } from "../store/index.ts";
+export { createSandbox, defaultSandboxProcesses, DEFAULT_SANDBOX_OPTIONS, SandboxError, type Sandbox, type SandboxOptions } from "./sandbox/index.ts";

@@ -8,11 +8,12 @@ import {
   type IdStyle,
   type WorkflowRecord,
 } from "../store/index.ts";
+import { ensureAccount } from "./accounts.ts";
 import { parseDefinition } from "./definition.ts";
 import type { EngineDeps } from "./deps.ts";
 import { DomainError } from "./errors.ts";
 
-type Deps = Pick<EngineDeps, "db" | "clock" | "ids">;
+type Deps = Pick<EngineDeps, "db" | "clock" | "ids" | "sandbox">;
 
 /** Input of createWorkflow; the definition is validated before anything is stored. */
 export interface CreateWorkflowInput {
@@ -25,10 +26,12 @@ export interface CreateWorkflowInput {
   withWebhook?: boolean;
 }
 
-/** Creates a workflow at version 1. */
+/** Creates a workflow at version 1, and its account if that does not exist yet. */
 export async function createWorkflow(deps: Deps, input: CreateWorkflowInput): Promise<WorkflowRecord> {
-  const definition = parseDefinition(input.definition);
+  const definition = await parseDefinition(input.definition, deps.sandbox, input.accountId);
   const now = deps.clock();
+  // Accounts are created on first use: the caller was authenticated (README, Authentication).
+  await ensureAccount(deps, input.accountId);
   return insertWorkflow(deps.db, {
     id: deps.ids.workflow(input.idStyle),
     accountId: input.accountId,
@@ -86,7 +89,7 @@ export interface UpdateWorkflowInput {
 
 /** Updates a workflow and bumps its version; runs already queued keep the version they recorded. */
 export async function updateWorkflow(deps: Deps, input: UpdateWorkflowInput): Promise<WorkflowRecord> {
-  const definition = input.definition === undefined ? undefined : parseDefinition(input.definition);
+  const definition = input.definition === undefined ? undefined : await parseDefinition(input.definition, deps.sandbox, input.accountId);
   const webhookToken = input.webhook === undefined ? undefined : input.webhook ? deps.ids.webhookToken() : null;
   const wf = await updateWorkflowRow(
     deps.db,

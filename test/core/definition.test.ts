@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DomainError, parseDefinition, validateDefinition } from "../../src/core/index.ts";
+import { checkDefinition, DomainError, MAX_DEFINITION_BYTES, parseDefinition, validateDefinition } from "../../src/core/index.ts";
+import { MAX_EXPRESSION_LENGTH } from "../../src/core/components/jsonata-expression.ts";
+import { testSandbox } from "./components/helpers.ts";
 
 const trigger = { id: "start", type: "trigger" };
 const transform = (id: string) => ({ id, type: "transform", config: { expression: "trigger.x" } });
@@ -58,9 +60,24 @@ describe("validateDefinition", () => {
     { name: "delay negative", given: { nodes: [trigger, { id: "d", type: "delay", config: { seconds: -1 } }], edges: [{ source: "start", target: "d" }] }, want: { path: "nodes[1].config.seconds", message: /number of seconds/ } },
     { name: "fail message not string", given: { nodes: [trigger, { id: "f", type: "fail", config: { message: 3 } }], edges: [{ source: "start", target: "f" }] }, want: { path: "nodes[1].config.message", message: /string/ } },
     { name: "config not an object", given: { nodes: [{ id: "s", type: "trigger", config: "x" }], edges: [] }, want: { path: "nodes[0].config", message: /must be an object/ } },
+    {
+      name: "expression over the length limit",
+      given: { nodes: [trigger, { id: "t", type: "transform", config: { expression: `"${"x".repeat(MAX_EXPRESSION_LENGTH)}"` } }], edges: [{ source: "start", target: "t" }] },
+      want: { path: "nodes[1].config.expression", message: /at most 16384 characters/ },
+    },
+    {
+      name: "definition over the size limit",
+      given: { nodes: [trigger], edges: [], padding: "x".repeat(MAX_DEFINITION_BYTES) },
+      want: { path: "", message: /must be at most 262144 bytes/ },
+    },
+    {
+      name: "sandbox limit not a positive integer",
+      given: { nodes: [trigger, { id: "t", type: "transform", config: { expression: "1", timeout_ms: 0 } }], edges: [{ source: "start", target: "t" }] },
+      want: { path: "nodes[1].config.timeout_ms", message: /positive integer/ },
+    },
   ];
-  it.each(table)("reports $name", ({ given, want }) => {
-    const problems = validateDefinition(given);
+  it.each(table)("reports $name", async ({ given, want }) => {
+    const problems = await checkDefinition(given, testSandbox(), "acct");
     expect(problems).toContainEqual({ path: want.path, message: expect.stringMatching(want.message) });
   });
 
@@ -71,21 +88,18 @@ describe("validateDefinition", () => {
 });
 
 describe("parseDefinition", () => {
-  it("throws invalid_workflow_definition with the problems in details", () => {
-    const err = (() => {
-      try {
-        parseDefinition({ nodes: [], edges: [] });
-      } catch (e) {
-        return e;
-      }
-    })() as DomainError;
+  it("throws invalid_workflow_definition with the problems in details", async () => {
+    const err = (await parseDefinition({ nodes: [], edges: [] }, testSandbox(), "acct").catch((e: unknown) => e)) as DomainError;
     expect(err).toBeInstanceOf(DomainError);
     expect(err.code).toBe("invalid_workflow_definition");
     expect(err.details?.problems).toEqual([{ path: "nodes", message: "must contain exactly one trigger node (found 0)" }]);
     expect(err.message).toContain("exactly one trigger");
   });
 
-  it("drops unknown fields and defaults edges", () => {
-    expect(parseDefinition({ nodes: [{ id: "s", type: "trigger", extra: 1 }], extra: true })).toEqual({ nodes: [{ id: "s", type: "trigger" }], edges: [] });
+  it("drops unknown fields and defaults edges", async () => {
+    expect(await parseDefinition({ nodes: [{ id: "s", type: "trigger", extra: 1 }], extra: true }, testSandbox(), "acct")).toEqual({
+      nodes: [{ id: "s", type: "trigger" }],
+      edges: [],
+    });
   });
 });

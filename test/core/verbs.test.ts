@@ -200,7 +200,10 @@ describe.each(storesUnderTest())("core verbs on $name", (store) => {
         [first.id, "start"],
       ]);
       const errors = await engine.listLogs({ accountId, workflowId: wf.id, status: "error" });
-      expect(errors.map((l) => l.output)).toEqual([{ error: "value 2 rejected" }, { error: "value 1 rejected" }]);
+      expect(errors.map((l) => l.output)).toEqual([
+        { error: "value 2 rejected", code: "node_failed" },
+        { error: "value 1 rejected", code: "node_failed" },
+      ]);
       expect((await engine.listLogs({ accountId, workflowId: wf.id, nodeId: "start" })).length).toBe(2);
       expect((await engine.listLogs({ accountId, workflowId: wf.id, runId: first.id })).length).toBe(2);
       expect((await engine.listLogs({ accountId, workflowId: wf.id, from })).every((l) => l.runId === second.id)).toBe(true);

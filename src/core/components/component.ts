@@ -1,5 +1,6 @@
 import type { NodeSpec, NodeType } from "../../store/index.ts";
 import type { Problem } from "../errors.ts";
+import type { SandboxTask, TaskAnswer } from "../sandbox/index.ts";
 import type { NetworkPolicy } from "./network-policy.ts";
 
 /** What nodes can read: the trigger payload and every finished node's output. */
@@ -16,6 +17,13 @@ export interface ComponentServices {
   httpTimeoutMs: number;
   /** Largest response body an http_request node reads. */
   maxResponseBytes: number;
+  /** Evaluates tenant code (JSONata, templates) in the sandbox, within this run's share and budget. */
+  sandbox: RunSandbox;
+}
+
+/** The sandbox as one run sees it: limits may be lowered per node, never raised past the server's. */
+export interface RunSandbox {
+  run(task: SandboxTask, limits?: { timeoutMs?: number; maxOutputBytes?: number }): Promise<TaskAnswer>;
 }
 
 /** Everything one node execution gets. */
@@ -44,5 +52,7 @@ export interface Component {
   sideEffects?: boolean;
   /** Problems with a node's config; `path` prefixes each problem (e.g. `nodes[1].config`). */
   validateConfig(config: Record<string, unknown>, path: string): Problem[];
+  /** The JSONata expressions of a (shape-checked) config by key, compiled in the sandbox when a definition is saved. */
+  expressionsOf?(config: Record<string, unknown>): Record<string, string>;
   run(input: NodeInput): Promise<NodeResult>;
 }

@@ -1,22 +1,15 @@
 import type { Component } from "./component.ts";
-import { evaluateExpression, findSyntaxError } from "./jsonata-expression.ts";
-import { NodeError } from "./node-error.ts";
+import { checkExpressionShape, checkSandboxLimits, evaluateExpression } from "./jsonata-expression.ts";
 
-/** Evaluates a JSONata expression; truthy follows the "true" edges, anything else the "false" ones. */
+/** Evaluates a JSONata expression (in the sandbox); truthy follows the "true" edges, anything else the "false" ones. */
 export const conditionComponent: Component = {
   type: "condition",
   validateConfig(config, path) {
-    const problem = findSyntaxError(config.expression);
-    return problem ? [{ path: `${path}.expression`, message: problem }] : [];
+    return [...checkExpressionShape(config.expression, `${path}.expression`), ...checkSandboxLimits(config, path)];
   },
-  async run({ config, context }) {
-    let value: unknown;
-    try {
-      value = await evaluateExpression(config.expression as string, context);
-    } catch (err) {
-      throw new NodeError(`expression failed: ${(err as { message?: string }).message ?? String(err)}`, { cause: err });
-    }
-    const result = isTruthy(value);
+  expressionsOf: (config) => ({ expression: config.expression as string }),
+  async run(input) {
+    const result = isTruthy(await evaluateExpression(input));
     return { kind: "output", output: { result }, branch: result ? "true" : "false" };
   },
 };

@@ -22,7 +22,7 @@ export function isNodeType(type: unknown): type is NodeType {
   return typeof type === "string" && Object.hasOwn(COMPONENTS, type);
 }
 
-export type { Component, ComponentServices, NodeInput, NodeResult, RunContext } from "./component.ts";
+export type { Component, ComponentServices, NodeInput, NodeResult, RunContext, RunSandbox } from "./component.ts";
 export { NodeError, NODE_ERROR_CODES, type NodeErrorCode } from "./node-error.ts";
 export { assertAllowedDestination, isPrivateAddress, systemLookup, type Lookup, type NetworkPolicy } from "./network-policy.ts";
 export { renderTemplate, renderValue, readPath } from "./template.ts";

@@ -1,34 +1,47 @@
-import jsonata from "jsonata";
+import { SandboxError, type TaskAnswer } from "../sandbox/index.ts";
+import type { NodeInput } from "./component.ts";
+import { NodeError } from "./node-error.ts";
+import type { Problem } from "../errors.ts";
 
-type Expression = ReturnType<typeof jsonata>;
+/** Longest JSONata expression a node may hold (characters); longer ones are refused when a definition is saved. */
+export const MAX_EXPRESSION_LENGTH = 16_384;
 
-// Compiled expressions are reused across runs; bounded so arbitrary definitions cannot grow it forever.
-const cache = new Map<string, Expression>();
-const CACHE_LIMIT = 500;
-
-/** Compiles (or reuses) a JSONata expression; throws on a syntax error. */
-export function compileExpression(source: string): Expression {
-  let expr = cache.get(source);
-  if (!expr) {
-    expr = jsonata(source);
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-    cache.set(source, expr);
-  }
-  return expr;
+/** Shape of an expression config value (the syntax is checked in the sandbox when the definition is saved). */
+export function checkExpressionShape(source: unknown, path: string): Problem[] {
+  if (typeof source !== "string" || source.trim() === "") return [{ path, message: "must be a non-empty JSONata expression" }];
+  if (source.length > MAX_EXPRESSION_LENGTH) return [{ path, message: `must be at most ${MAX_EXPRESSION_LENGTH} characters (got ${source.length})` }];
+  return [];
 }
 
-/** The syntax error of an expression, or undefined when it compiles. */
-export function findSyntaxError(source: unknown): string | undefined {
-  if (typeof source !== "string" || source.trim() === "") return "must be a non-empty JSONata expression";
-  try {
-    compileExpression(source);
-    return undefined;
-  } catch (err) {
-    return `is not valid JSONata: ${(err as { message?: string }).message ?? String(err)}`;
+/** The optional per-node limits of a sandboxed node: `timeout_ms` and `max_output_bytes`, positive integers. */
+export function checkSandboxLimits(config: Record<string, unknown>, path: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const key of ["timeout_ms", "max_output_bytes"]) {
+    const value = config[key];
+    if (value !== undefined && (typeof value !== "number" || !Number.isInteger(value) || value < 1)) {
+      problems.push({ path: `${path}.${key}`, message: "must be a positive integer (the server's own limit applies when it is lower)" });
+    }
   }
+  return problems;
 }
 
-/** Evaluates an expression against the run context. */
-export async function evaluateExpression(source: string, input: unknown): Promise<unknown> {
-  return compileExpression(source).evaluate(input);
+/** Evaluates the node's `expression` over the run context in the sandbox; a limit it hit fails the node with its code. */
+export async function evaluateExpression({ config, context, services }: NodeInput): Promise<unknown> {
+  const limits = { timeoutMs: config.timeout_ms as number | undefined, maxOutputBytes: config.max_output_bytes as number | undefined };
+  return parseAnswer(await services.sandbox.run({ kind: "evaluate", expression: config.expression as string, input: context }, limits).catch(toNodeError));
+}
+
+/** Renders `{{ }}` templates inside a value in the sandbox. */
+export async function renderInSandbox(template: unknown, { context, services }: Pick<NodeInput, "context" | "services">): Promise<unknown> {
+  return parseAnswer(await services.sandbox.run({ kind: "render", template, context }).catch(toNodeError));
+}
+
+function parseAnswer(answer: TaskAnswer): unknown {
+  if (answer.kind !== "json") throw new Error(`unexpected sandbox answer ${answer.kind}`);
+  return JSON.parse(answer.json) as unknown;
+}
+
+function toNodeError(err: unknown): never {
+  if (err instanceof SandboxError && err.code !== "sandbox_closed") throw new NodeError(err.message, { cause: err, code: err.code });
+  throw err;
 }

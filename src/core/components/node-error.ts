@@ -13,6 +13,9 @@ export const NODE_ERROR_CODES = [
   "http_timeout",
   "http_error_status",
   "destination_refused",
+  "host_not_found",
+  "invalid_url",
+  "invalid_request",
   "request_failed",
   "response_too_large",
 ] as const;

@@ -1,4 +1,11 @@
-import type { ComponentServices, NodeInput, NodeSpec, RunContext } from "../../../src/core/index.ts";
+import { createSandbox, type ComponentServices, type NodeInput, type NodeSpec, type RunContext, type Sandbox } from "../../../src/core/index.ts";
+
+let sandbox: Sandbox | undefined;
+/** One sandbox for the components a test file runs directly (its idle processes do not hold the test process). */
+export function testSandbox(): Sandbox {
+  sandbox ??= createSandbox({ processes: 2 });
+  return sandbox;
+}
 
 /** Services for running a component directly: private networks allowed unless overridden. */
 export function testServices(overrides: Partial<ComponentServices> & { allowPrivateNetworks?: boolean; allowedHosts?: string[] } = {}): ComponentServices {
@@ -8,6 +15,7 @@ export function testServices(overrides: Partial<ComponentServices> & { allowPriv
     network: { allowPrivateNetworks, allowedHosts, lookup: async () => [{ address: "93.184.216.34", family: 4 }] },
     httpTimeoutMs: 5_000,
     maxResponseBytes: 1024 * 1024,
+    sandbox: { run: (task, limits) => testSandbox().run(task, { account: "test-account", ...limits }) },
     ...rest,
   };
 }

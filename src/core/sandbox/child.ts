@@ -1,0 +1,25 @@
+// Entry of a sandbox process: runs one task at a time and answers with its result or its failure.
+// The pool that forked it enforces the time limit (by killing the process) and V8 the heap limit
+// (--max-old-space-size: an expression that allocates past it ends this process, not the server).
+import { OutputTooLargeError } from "./output-size.ts";
+import type { ChildReply, ChildRequest } from "./protocol.ts";
+import { runTask, SandboxTaskError } from "./tasks.ts";
+
+const send = (message: ChildReply | { ready: true }) => process.send!(message);
+
+process.on("message", (request: ChildRequest) => {
+  runTask(request.task, request.maxOutputBytes).then(
+    (answer) => send({ id: request.id, ok: true, answer }),
+    (err: unknown) => send({ id: request.id, ok: false, ...describe(err) }),
+  );
+});
+// The server went away (even by SIGKILL): nothing is left to answer to.
+process.on("disconnect", () => process.exit(0));
+send({ ready: true });
+
+function describe(err: unknown): { code: "expression_error" | "node_output_too_large"; message: string } {
+  if (err instanceof OutputTooLargeError) return { code: "node_output_too_large", message: err.message };
+  if (err instanceof SandboxTaskError) return { code: "expression_error", message: err.message };
+  // A RangeError from deep recursion, or anything else the tenant's code provoked.
+  return { code: "expression_error", message: `expression failed: ${err instanceof Error ? err.message : String(err)}` };
+}

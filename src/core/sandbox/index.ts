@@ -1,0 +1,12 @@
+export {
+  createSandbox,
+  defaultSandboxProcesses,
+  DEFAULT_SANDBOX_OPTIONS,
+  SandboxError,
+  type Sandbox,
+  type SandboxFailureCode,
+  type SandboxOptions,
+  type TaskLimits,
+} from "./pool.ts";
+export type { SandboxTask, TaskAnswer } from "./tasks.ts";
+export { serializeBounded, OutputTooLargeError } from "./output-size.ts";

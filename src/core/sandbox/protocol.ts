@@ -1,0 +1,13 @@
+import type { SandboxTask, TaskAnswer } from "./tasks.ts";
+
+/** Pool → sandbox process: one task with its output limit. */
+export interface ChildRequest {
+  id: number;
+  task: SandboxTask;
+  maxOutputBytes: number;
+}
+
+/** Sandbox process → pool: the task's answer, or why the tenant's code failed. */
+export type ChildReply =
+  | { id: number; ok: true; answer: TaskAnswer }
+  | { id: number; ok: false; code: "expression_error" | "node_output_too_large"; message: string };
