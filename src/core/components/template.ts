@@ -24,6 +24,15 @@ export function renderTemplate(text: string, context: unknown): string {
 }
 
 /**
+ * Like renderTemplate, but each substituted value passes through `encode` first (e.g. percent-encoding
+ * for a URL); the template's literal text is kept as written.
+ * @example renderTemplateEncoded("/q?x={{ trigger.x }}", { trigger: { x: "a&b" } }, encodeURIComponent) // "/q?x=a%26b"
+ */
+export function renderTemplateEncoded(text: string, context: unknown, encode: (value: string) => string): string {
+  return text.replace(PLACEHOLDER, (_match, path: string) => encode(stringify(readPath(context, path))));
+}
+
+/**
  * Renders every string inside a JSON value. A string that is exactly one placeholder takes the
  * value itself, so `{"user": "{{ trigger.user }}"}` inserts an object, not its JSON text.
  */

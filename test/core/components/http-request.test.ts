@@ -72,16 +72,23 @@ describe("http_request", () => {
     const err = await httpRequestComponent.run(nodeInput(http({ method: "GET", url: `${base}/unavailable` }))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NodeError);
     expect((err as NodeError).message).toBe("503 Service Unavailable");
+    expect((err as NodeError).code).toBe("http_error_status");
     expect((err as NodeError).output).toMatchObject({ status: 503, body: { error: "down" } });
   });
 
   it("fails the node when the timeout passes", async () => {
-    await expect(httpRequestComponent.run(nodeInput(http({ method: "GET", url: `${base}/slow`, timeout_ms: 50 })))).rejects.toThrow(/timed out after 50 ms/);
+    await expect(httpRequestComponent.run(nodeInput(http({ method: "GET", url: `${base}/slow`, timeout_ms: 50 })))).rejects.toMatchObject({
+      message: expect.stringMatching(/timed out after 50 ms/),
+      code: "http_timeout",
+    });
   });
 
   it("fails the node when the body is larger than allowed", async () => {
     const services = testServices({ maxResponseBytes: 1024 });
-    await expect(httpRequestComponent.run(nodeInput(http({ method: "GET", url: `${base}/big` }), { services }))).rejects.toThrow(/exceeds 1024 bytes/);
+    await expect(httpRequestComponent.run(nodeInput(http({ method: "GET", url: `${base}/big` }), { services }))).rejects.toMatchObject({
+      message: "response body exceeds 1024 bytes",
+      code: "response_too_large",
+    });
   });
 
   it("rethrows the worker's abort instead of failing the node", async () => {
@@ -119,16 +126,30 @@ describe("http_request destination policy", () => {
   ])("refuses $url ($why) without calling the fetcher", async ({ url }) => {
     const fetcher = vi.fn<typeof fetch>();
     const services = { ...refuse, fetcher };
-    await expect(httpRequestComponent.run(nodeInput(http({ method: "GET", url }), { services }))).rejects.toThrow(/refused/);
+    await expect(httpRequestComponent.run(nodeInput(http({ method: "GET", url }), { services }))).rejects.toMatchObject({
+      message: expect.stringMatching(/refused/),
+      code: "destination_refused",
+    });
     expect(fetcher).not.toHaveBeenCalled();
   });
 
   it("refuses a name that resolves to a private address", async () => {
     const services = testServices({ allowPrivateNetworks: false });
     services.network = { ...services.network, lookup: async () => [{ address: "93.184.216.34", family: 4 }, { address: "10.0.0.5", family: 4 }] };
-    await expect(httpRequestComponent.run(nodeInput(http({ method: "GET", url: "http://internal.example/" }), { services }))).rejects.toThrow(
-      /internal.example resolves to 10.0.0.5/,
-    );
+    const err = (await httpRequestComponent.run(nodeInput(http({ method: "GET", url: "http://internal.example/" }), { services })).catch((e: unknown) => e)) as NodeError;
+    expect(err).toBeInstanceOf(NodeError);
+    expect(err.code).toBe("destination_refused");
+    // The tenant learns that the host is refused, not what it resolves to; the server log gets the cause.
+    expect(err.message).toBe("destination internal.example is refused: it resolves to a private or reserved address");
+    expect(err.message).not.toContain("10.0.0.5");
+    expect(String((err.cause as Error).message)).toContain("10.0.0.5");
+  });
+
+  it("says a name that does not resolve could not be resolved, with a code", async () => {
+    const services = testServices({ allowPrivateNetworks: false });
+    services.network = { ...services.network, lookup: async () => Promise.reject(Object.assign(new Error("getaddrinfo ENOTFOUND nowhere.example"), { code: "ENOTFOUND" })) };
+    const err = (await httpRequestComponent.run(nodeInput(http({ method: "GET", url: "http://nowhere.example/" }), { services })).catch((e: unknown) => e)) as NodeError;
+    expect(err).toMatchObject({ message: "could not resolve host nowhere.example", code: "host_not_found" });
   });
 
   it("refuses a redirect to a private address", async () => {
