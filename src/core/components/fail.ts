@@ -1,8 +1,11 @@
 import type { Component } from "./component.ts";
+import { renderInSandbox } from "./jsonata-expression.ts";
 import { NodeError } from "./node-error.ts";
-import { renderTemplate } from "./template.ts";
 
-/** Fails the run on purpose, with an optional (templated) message. */
+/** Longest failure message kept (characters); a templated message past it is cut. */
+const MAX_MESSAGE_LENGTH = 2000;
+
+/** Fails the run on purpose, with an optional message (templated in the sandbox). */
 export const failComponent: Component = {
   type: "fail",
   validateConfig(config, path) {
@@ -11,8 +14,9 @@ export const failComponent: Component = {
     }
     return [];
   },
-  async run({ config, context }) {
-    const message = typeof config.message === "string" ? renderTemplate(config.message, context) : "workflow failed on purpose";
-    throw new NodeError(message);
+  async run(input) {
+    const { config } = input;
+    const message = typeof config.message === "string" ? String(await renderInSandbox(config.message, input)) : "workflow failed on purpose";
+    throw new NodeError(message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH)}…` : message);
   },
 };

@@ -1,8 +1,8 @@
 import type { Component, NodeInput } from "./component.ts";
 import { assertAllowedDestination, findInChain, tenantNetworkError } from "./network-policy.ts";
 import { NodeError } from "./node-error.ts";
-import { renderTemplate, renderValue } from "./template.ts";
-import { parseUrlTemplate, renderUrl } from "./url-template.ts";
+import { renderRequestInSandbox } from "./jsonata-expression.ts";
+import { parseUrlTemplate } from "./url-template.ts";
 import { startDeadline, untilAborted } from "../net/deadline.ts";
 import type { Problem } from "../errors.ts";
 
@@ -34,20 +34,24 @@ export const httpRequestComponent: Component = {
   async run(input) {
     const { config, context, services } = input;
     let method = String(config.method).toUpperCase();
-    let url = renderUrl(String(config.url), context);
+    // Templates are tenant code: rendered in the sandbox, within the node's output limit.
+    const rendered = await renderRequestInSandbox(
+      { url: String(config.url), headers: (config.headers ?? {}) as Record<string, string>, body: config.body ?? null },
+      input,
+    );
+    let url = new URL(rendered.url);
     const headers = new Headers();
-    for (const [name, value] of Object.entries((config.headers ?? {}) as Record<string, string>)) {
+    for (const [name, value] of Object.entries(rendered.headers)) {
       try {
-        headers.set(name, renderTemplate(value, context));
+        headers.set(name, value);
       } catch (err) {
         throw new NodeError(`header ${JSON.stringify(name)} has a name or value that cannot be sent`, { cause: err, code: "request_failed" });
       }
     }
     let body: string | undefined;
-    if (config.body !== undefined && config.body !== null) {
-      const rendered = renderValue(config.body, context);
-      body = typeof rendered === "string" ? rendered : JSON.stringify(rendered);
-      if (typeof rendered !== "string" && !headers.has("content-type")) headers.set("content-type", "application/json");
+    if (rendered.body !== undefined) {
+      body = typeof rendered.body === "string" ? rendered.body : JSON.stringify(rendered.body);
+      if (typeof rendered.body !== "string" && !headers.has("content-type")) headers.set("content-type", "application/json");
     }
     const timeoutMs = timeoutOf(config.timeout_ms, services.httpTimeoutMs);
     const deadline = startDeadline(input.signal, timeoutMs);

@@ -1,4 +1,4 @@
-import { SandboxError, type TaskAnswer } from "../sandbox/index.ts";
+import { SandboxError, type RenderedRequest, type TaskAnswer } from "../sandbox/index.ts";
 import type { NodeInput } from "./component.ts";
 import { NodeError } from "./node-error.ts";
 import type { Problem } from "../errors.ts";
@@ -29,6 +29,14 @@ export function checkSandboxLimits(config: Record<string, unknown>, path: string
 export async function evaluateExpression({ config, context, services }: NodeInput): Promise<unknown> {
   const limits = { timeoutMs: config.timeout_ms as number | undefined, maxOutputBytes: config.max_output_bytes as number | undefined };
   return parseAnswer(await services.sandbox.run({ kind: "evaluate", expression: config.expression as string, input: context }, limits).catch(toNodeError));
+}
+
+/** Renders an http_request node's url, headers and body in the sandbox (one task). */
+export async function renderRequestInSandbox(
+  request: { url: string; headers: Record<string, string>; body: unknown },
+  { context, services }: Pick<NodeInput, "context" | "services">,
+): Promise<RenderedRequest> {
+  return parseAnswer(await services.sandbox.run({ kind: "render-request", ...request, context }).catch(toNodeError)) as RenderedRequest;
 }
 
 /** Renders `{{ }}` templates inside a value in the sandbox. */

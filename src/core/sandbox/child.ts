@@ -1,6 +1,7 @@
 // Entry of a sandbox process: runs one task at a time and answers with its result or its failure.
 // The pool that forked it enforces the time limit (by killing the process) and V8 the heap limit
 // (--max-old-space-size: an expression that allocates past it ends this process, not the server).
+import { NodeError, type NodeErrorCode } from "../components/node-error.ts";
 import { OutputTooLargeError } from "./output-size.ts";
 import type { ChildReply, ChildRequest } from "./protocol.ts";
 import { runTask, SandboxTaskError } from "./tasks.ts";
@@ -17,8 +18,9 @@ process.on("message", (request: ChildRequest) => {
 process.on("disconnect", () => process.exit(0));
 send({ ready: true });
 
-function describe(err: unknown): { code: "expression_error" | "node_output_too_large"; message: string } {
+function describe(err: unknown): { code: NodeErrorCode; message: string } {
   if (err instanceof OutputTooLargeError) return { code: "node_output_too_large", message: err.message };
+  if (err instanceof NodeError) return { code: err.code, message: err.message };
   if (err instanceof SandboxTaskError) return { code: "expression_error", message: err.message };
   // A RangeError from deep recursion, or anything else the tenant's code provoked.
   return { code: "expression_error", message: `expression failed: ${err instanceof Error ? err.message : String(err)}` };

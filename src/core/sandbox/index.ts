@@ -8,5 +8,5 @@ export {
   type SandboxOptions,
   type TaskLimits,
 } from "./pool.ts";
-export type { SandboxTask, TaskAnswer } from "./tasks.ts";
+export type { RenderedRequest, SandboxTask, TaskAnswer } from "./tasks.ts";
 export { serializeBounded, OutputTooLargeError } from "./output-size.ts";

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { fork, type ChildProcess } from "node:child_process";
 import type { Socket } from "node:net";
 import { fileURLToPath } from "node:url";
+import type { NodeErrorCode } from "../components/node-error.ts";
 import type { ChildReply, ChildRequest } from "./protocol.ts";
 import type { SandboxTask, TaskAnswer } from "./tasks.ts";
 
@@ -37,7 +38,7 @@ export const DEFAULT_SANDBOX_OPTIONS: Readonly<SandboxOptions> = Object.freeze({
 });
 
 /** Why the sandbox stopped a piece of tenant code; the executor records it as the node's error code. */
-export type SandboxFailureCode = "node_timeout" | "node_memory_exceeded" | "expression_error" | "node_output_too_large" | "sandbox_closed";
+export type SandboxFailureCode = NodeErrorCode | "sandbox_closed";
 
 /** Tenant code was stopped or failed in the sandbox. */
 export class SandboxError extends Error {

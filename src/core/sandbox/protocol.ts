@@ -1,3 +1,4 @@
+import type { NodeErrorCode } from "../components/node-error.ts";
 import type { SandboxTask, TaskAnswer } from "./tasks.ts";
 
 /** Pool → sandbox process: one task with its output limit. */
@@ -10,4 +11,4 @@ export interface ChildRequest {
 /** Sandbox process → pool: the task's answer, or why the tenant's code failed. */
 export type ChildReply =
   | { id: number; ok: true; answer: TaskAnswer }
-  | { id: number; ok: false; code: "expression_error" | "node_output_too_large"; message: string };
+  | { id: number; ok: false; code: NodeErrorCode; message: string };

@@ -1,14 +1,24 @@
 // What a sandbox process computes. Everything here runs in a child process with a heap limit:
 // JSONata (compile and evaluate) and templates, whose cost a tenant's definition and payload decide.
 import jsonata from "jsonata";
-import { renderValue } from "../components/template.ts";
+import { renderTemplate, renderValue } from "../components/template.ts";
+import { renderUrl } from "../components/url-template.ts";
 import { serializeBounded } from "./output-size.ts";
 
 /** One unit of tenant code, sent to a sandbox process. */
 export type SandboxTask =
   | { kind: "evaluate"; expression: string; input: unknown }
   | { kind: "render"; template: unknown; context: unknown }
+  | { kind: "render-request"; url: string; headers: Record<string, string>; body: unknown; context: unknown }
   | { kind: "compile"; expressions: string[] };
+
+/** What a render-request task answers: the request an http_request node sends. */
+export interface RenderedRequest {
+  url: string;
+  headers: Record<string, string>;
+  /** Absent when the node sends no body. */
+  body?: unknown;
+}
 
 /** A task's answer: a JSON value (evaluate, render) or one syntax error (or null) per expression (compile). */
 export type TaskAnswer = { kind: "json"; json: string } | { kind: "syntax"; errors: (string | null)[] };
@@ -57,13 +67,23 @@ function syntaxErrorOf(source: string): string | null {
   }
 }
 
-/** Runs one task; throws SandboxTaskError or OutputTooLargeError for a failure the tenant caused. */
+/** Runs one task; throws SandboxTaskError, OutputTooLargeError or NodeError for a failure the tenant caused. */
 export async function runTask(task: SandboxTask, maxOutputBytes: number): Promise<TaskAnswer> {
   switch (task.kind) {
     case "compile":
       return { kind: "syntax", errors: task.expressions.map(syntaxErrorOf) };
     case "render":
       return { kind: "json", json: serializeBounded(renderValue(task.template, task.context) ?? null, maxOutputBytes) };
+    case "render-request": {
+      // The url keeps its literal origin (renderUrl throws a NodeError with code invalid_url otherwise).
+      const rendered: RenderedRequest = {
+        url: renderUrl(task.url, task.context).href,
+        headers: Object.fromEntries(Object.entries(task.headers).map(([name, value]) => [name, renderTemplate(value, task.context)])),
+        // No body in the config: none sent (undefined is left out of the JSON answer).
+        body: task.body === undefined || task.body === null ? undefined : (renderValue(task.body, task.context) ?? null),
+      };
+      return { kind: "json", json: serializeBounded(rendered, maxOutputBytes) };
+    }
     case "evaluate": {
       let value: unknown;
       try {
