@@ -1,4 +1,4 @@
-import { availableParallelism } from "node:os";
+import { availableParallelism, setPriority } from "node:os";
 import { fork, type ChildProcess } from "node:child_process";
 import type { Socket } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -101,6 +101,9 @@ function hold(slot: Slot, busy: boolean): void {
   }
 }
 
+/** Niceness of sandbox processes (0 is the server's; 19 the lowest priority). */
+const SANDBOX_NICENESS = 10;
+
 const CHILD_ENTRY = fileURLToPath(new URL("./child.ts", import.meta.url));
 const OUT_OF_HEAP = /heap out of memory|Reached heap limit|Allocation failed/;
 
@@ -137,6 +140,14 @@ export function createSandbox(overrides: Partial<SandboxOptions> = {}): Sandbox 
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "advanced",
     });
+    // Tenant code yields the CPU to the serving thread: the sandbox runs at a lower scheduling priority.
+    if (child.pid !== undefined) {
+      try {
+        setPriority(child.pid, SANDBOX_NICENESS);
+      } catch {
+        // Not permitted here: it runs at the server's own priority.
+      }
+    }
     const slot: Slot = { child, ready: false, stderr: "" };
     slots.add(slot);
     child.stderr?.on("data", (chunk: Buffer) => {
