@@ -1,5 +1,5 @@
 // Benchmark server: the real Reprise (startServer) in its own process, driven by bench/lib/child.ts.
-// BENCH_SERVE = { store: "file"|"memory"|"postgres", dataDir?, databaseUrl?, schema?, validate?, seed?, concurrency?, poolSize? }
+// BENCH_SERVE = { store: "file"|"memory"|"postgres", dataDir?, databaseUrl?, schema?, validate?, seed?, concurrency?, poolSize?, env? }
 import { loadConfig } from "../src/config.ts";
 import { createEngine, type WorkerEvent } from "../src/core/index.ts";
 import { startServer } from "../src/server.ts";
@@ -24,6 +24,8 @@ export interface RepriseServeOptions {
   poolSize?: number;
   /** Start the workers (default true); off isolates the request path from run execution. */
   workers?: boolean;
+  /** More configuration variables for loadConfig (e.g. HTTP_ALLOW_PRIVATE_NETWORKS, ACCOUNT_MAX_RUNNING). */
+  env?: Record<string, string>;
 }
 
 /** What the parent learns when this server is ready. */
@@ -44,6 +46,7 @@ const config = loadConfig({
   ...(options.dataDir ? { REPRISE_DATA_DIR: options.dataDir } : {}),
   ...(options.store === "postgres" ? { DATABASE_URL: options.databaseUrl, PG_POOL_SIZE: String(options.poolSize ?? 10) } : {}),
   ...(options.concurrency ? { WORKER_CONCURRENCY: String(options.concurrency) } : {}),
+  ...options.env,
 });
 const db = await openStore(
   options.store === "postgres"
@@ -113,6 +116,17 @@ serveIpc(
       return Number(rows[0]?.n ?? 0);
     },
     /** started_at (epoch ms, from the store) of each listed run's first node. */
+    /** Another tenant (account, token, workflow, one finished run), for figures with several accounts. */
+    "seed-tenant": () => seedTenant(server.engine),
+    /** created_at, started_at and completed_at (epoch ms, from the store; null when not yet) of a workflow's runs. */
+    "run-times": async (args) => {
+      const { rows } = await db.query<{ c: Date; s: Date | null; e: Date | null }>(
+        "SELECT created_at AS c, started_at AS s, completed_at AS e FROM runs WHERE workflow_id = $1",
+        [args.workflowId],
+      );
+      const ms = (d: Date | null) => (d === null ? null : new Date(d).getTime());
+      return rows.map((r) => [ms(r.c), ms(r.s), ms(r.e)]);
+    },
     "first-node-starts": async (args) => {
       const { rows } = await db.query<{ run_id: string; at: Date }>(
         "SELECT run_id, min(started_at) AS at FROM node_logs WHERE run_id = ANY($1::text[]) GROUP BY run_id",

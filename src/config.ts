@@ -1,4 +1,5 @@
 import { HMAC_ALGORITHMS, MIN_SECRET_BYTES, PUBLIC_KEY_ALGORITHMS, type JwtAlgorithm } from "./auth/index.ts";
+import { DEFAULT_ACCOUNT_MAX_RUNNING } from "./store/queries/runs.ts";
 import { DEFAULT_ENGINE_CONFIG, DEFAULT_SANDBOX_OPTIONS, defaultSandboxProcesses } from "./core/index.ts";
 
 /** Where runs and workflows live: PostgreSQL when DATABASE_URL is set, else PGlite on disk or in memory. */
@@ -35,6 +36,8 @@ export interface Config {
   readonly jwt: JwtConfig;
   readonly worker: {
     readonly concurrency: number;
+    /** Most runs one account may have running at once, across every process on the store. */
+    readonly accountMaxRunning: number;
     readonly leaseSeconds: number;
     readonly maxAttempts: number;
     readonly pollIntervalMs: number;
@@ -139,6 +142,10 @@ export function loadConfig(env: Env = process.env): Config {
     jwt: readJwt(read, production),
     worker: {
       concurrency: read.integer("WORKER_CONCURRENCY", DEFAULT_WORKER_CONCURRENCY, 1, 1000),
+      // Fair share: the claim never lets one account run more than this at once, counted across every
+      // process on the store, even when no other account has work (default 16, half of the default
+      // WORKER_CONCURRENCY: one tenant's backlog leaves the other half of a worker to the others).
+      accountMaxRunning: read.integer("ACCOUNT_MAX_RUNNING", DEFAULT_ACCOUNT_MAX_RUNNING, 1, 100_000),
       leaseSeconds: read.integer("LEASE_SECONDS", 30, 1, 86_400),
       maxAttempts: read.integer("MAX_ATTEMPTS", 3, 1, 100),
       pollIntervalMs: read.integer("POLL_INTERVAL_MS", 1000, 10, 3_600_000),

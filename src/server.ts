@@ -95,6 +95,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     worker = engine.createWorker({
       workerId: createWorkerId(),
       concurrency: config.worker.concurrency,
+      accountMaxRunning: config.worker.accountMaxRunning,
       pollIntervalMs: config.worker.pollIntervalMs,
       // An outage is expected operation (the worker backs off and recovers): one line, no stack.
       onError: (err, runId) =>

@@ -1,4 +1,4 @@
-import { abandonExpiredRuns, claimRuns, renewLeases, RUNS_CHANNEL, type ClaimedRun, type RunRecord } from "../store/index.ts";
+import { abandonExpiredRuns, claimRuns, DEFAULT_ACCOUNT_MAX_RUNNING, renewLeases, RUNS_CHANNEL, type ClaimedRun, type RunRecord } from "../store/index.ts";
 import { createBackoff } from "./backoff.ts";
 import type { EngineDeps } from "./deps.ts";
 import { executeRun, type RunOutcome } from "./executor.ts";
@@ -11,6 +11,11 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Fallback poll when no notification arrives; also sweeps abandoned runs (default 500 ms). */
   pollIntervalMs?: number;
+  /**
+   * Most runs one account may have running at once across every worker on the database (default 16,
+   * `DEFAULT_ACCOUNT_MAX_RUNNING`); it applies even when no other account has work. Null: no cap.
+   */
+  accountMaxRunning?: number | null;
   /** Lease length (default: engine config leaseMs). */
   leaseMs?: number;
   /** How often held leases are renewed (default leaseMs / 3). */
@@ -77,6 +82,7 @@ export function createWorker(deps: EngineDeps, options: WorkerOptions = {}): Wor
       leaseExpiresAt: new Date(now.getTime() + leaseMs),
       limit: free,
       maxAttempts: deps.config.maxAttempts,
+      accountMaxRunning: options.accountMaxRunning === undefined ? DEFAULT_ACCOUNT_MAX_RUNNING : options.accountMaxRunning,
     });
     backoff.succeed();
     return runs.map((run) => launch(run, now));
