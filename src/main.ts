@@ -4,6 +4,7 @@ import { runKeys, runToken, runWorkflows } from "./cli/commands.ts";
 import { runStart } from "./cli/start.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { DataDirLockedError } from "./store/index.ts";
+import { DataDirError } from "./store/adapters/dir-lock.ts";
 
 const USAGE = `usage: reprise <command>
   start                                   serve both APIs (embedded store, or DATABASE_URL)
@@ -37,7 +38,25 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   const known = err instanceof ConfigError || err instanceof DataDirLockedError || (err instanceof Error && !(err instanceof TypeError));
-  process.stderr.write(`reprise: ${err instanceof Error ? err.message : String(err)}\n`);
-  if (!known) process.stderr.write(`${(err as Error)?.stack ?? ""}\n`);
+  process.stderr.write(`reprise: ${describe(err)}\n`);
+  if (!known && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   process.exit(1);
 });
+
+/** One line saying what stopped the command; never `[object Object]`. */
+function describe(err: unknown): string {
+  // The only data directory the CLI opens is the one configured by REPRISE_DATA_DIR (./data by default).
+  if (err instanceof DataDirError) return `REPRISE_DATA_DIR=${err.dataDir} ${err.problem}`;
+  if (err instanceof Error) return err.message;
+  if (typeof err === "object" && err !== null) {
+    const { name, message, code, errno } = err as Record<string, unknown>;
+    const parts = [name, message, code ?? errno].filter((part) => (typeof part === "string" && part !== "") || typeof part === "number");
+    if (parts.length > 0) return parts.join(": ");
+    try {
+      return JSON.stringify(err);
+    } catch {
+      return "an unknown error";
+    }
+  }
+  return String(err);
+}

@@ -568,7 +568,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description Bad Request - A path, query or header parameter is invalid: it breaks its schema, is not valid percent-encoded UTF-8, or contains the character U+0000 or an unpaired UTF-16 surrogate, which cannot be stored. */
+        /** @description Bad Request - A path, query or header parameter is invalid: it breaks its schema, is not valid percent-encoded UTF-8, contains the character U+0000 or an unpaired UTF-16 surrogate, which cannot be stored, or is a date-time that names no real instant or lies outside the years 0001 to 9999. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -921,7 +921,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Only entries created at or after this instant.
+                 * @description Only entries created at or after this instant: an RFC 3339 date-time from `0001-01-01T00:00:00Z` to `9999-12-31T23:59:59.999Z`. A date-time that names no real instant (a day the month does not have, hour 24, a leap second `23:59:60`, an offset beyond `±23:59`) or one outside that range is refused with `400` `validation_failed`.
                  * @example 2025-10-31T00:00:00Z
                  */
                 from?: string;
@@ -946,7 +946,7 @@ export interface operations {
                  */
                 status?: "success" | "error" | "warning";
                 /**
-                 * @description Only entries created before this instant.
+                 * @description Only entries created before this instant; accepted as `from` is.
                  * @example 2025-11-01T00:00:00Z
                  */
                 to?: string;

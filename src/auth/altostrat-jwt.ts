@@ -11,6 +11,7 @@ import {
 import { readBearerCredential } from "./bearer.ts";
 import { AUTH_MESSAGES, AuthError } from "./errors.ts";
 import { createLruCache } from "../shared/lru-cache.ts";
+import { isStorableText } from "../shared/unstorable-text.ts";
 
 /** HMAC algorithms, accepted only with a shared secret. */
 export const HMAC_ALGORITHMS = ["HS256", "HS384", "HS512"] as const;
@@ -22,6 +23,9 @@ export const PUBLIC_KEY_ALGORITHMS = [
 export type JwtAlgorithm = (typeof HMAC_ALGORITHMS)[number] | (typeof PUBLIC_KEY_ALGORITHMS)[number];
 /** Fetches the JWKS document; injectable so tests and proxies need no global patching. */
 export type JwksFetcher = FetchImplementation;
+
+/** Longest account id a token may name; longer claims are refused (401) before anything is looked up. */
+export const MAX_ACCOUNT_ID_LENGTH = 255;
 
 /** Shortest HMAC secret accepted: 256 bits, the HS256 output size (RFC 7518 section 3.2). */
 export const MIN_SECRET_BYTES = 32;
@@ -174,10 +178,21 @@ function createSecretKeyGetter(secret: Uint8Array, algorithms: readonly JwtAlgor
   };
 }
 
+// C0 and C1 control characters (NUL among them) and DEL: never part of an account id, and unsafe in logs.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
 function readAccount(payload: JWTPayload, accountClaim: string): TokenAccount {
   const accountId = payload[accountClaim];
   if (typeof accountId !== "string" || accountId === "") {
     throw new AuthError("claim", `The bearer token has no usable '${accountClaim}' claim.`);
+  }
+  // The account id is a store key: text the store cannot hold (NUL, an unpaired surrogate) would fail
+  // every query with a 500, and an unbounded one would be written as is when the account is created.
+  if (accountId.length > MAX_ACCOUNT_ID_LENGTH || CONTROL_CHARACTER.test(accountId) || !isStorableText(accountId)) {
+    throw new AuthError(
+      "claim",
+      `The bearer token's '${accountClaim}' claim must be at most ${MAX_ACCOUNT_ID_LENGTH} characters, without control characters or unpaired UTF-16 surrogates.`,
+    );
   }
   return Object.freeze(typeof payload.sub === "string" ? { accountId, subject: payload.sub } : { accountId });
 }

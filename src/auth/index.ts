@@ -6,6 +6,7 @@ export {
   HMAC_ALGORITHMS,
   PUBLIC_KEY_ALGORITHMS,
   MIN_SECRET_BYTES,
+  MAX_ACCOUNT_ID_LENGTH,
   type JwtAlgorithm,
   type JwksFetcher,
   type JwtVerifier,

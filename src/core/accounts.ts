@@ -1,5 +1,6 @@
 import { hashApiKey } from "../shared/api-key-hash.ts";
 import {
+  ensureAccountRow,
   findAccount,
   findAccountIdByKeyHash,
   listApiKeyRows,
@@ -25,6 +26,14 @@ export async function createAccount(deps: Deps, input: { name: string; id?: stri
   return insertAccount(deps.db, { id: input.id ?? deps.ids.account(), name: input.name, createdAt: deps.clock() });
 }
 
+/**
+ * Makes sure an account exists, creating it (named after its id) when it does not: accounts named by
+ * a verified Altostrat token are created on first use. Idempotent and safe under concurrency.
+ */
+export async function ensureAccount(deps: Pick<EngineDeps, "db" | "clock">, accountId: string): Promise<void> {
+  await ensureAccountRow(deps.db, { id: accountId, name: accountId, createdAt: deps.clock() });
+}
+
 /** An account by id, or null (for tools that create it on first use). */
 export async function getAccount(deps: Pick<EngineDeps, "db">, accountId: string): Promise<AccountRecord | null> {
   return (await findAccount(deps.db, accountId)) ?? null;
@@ -35,8 +44,9 @@ export async function listApiKeys(deps: Pick<EngineDeps, "db">, accountId: strin
   return listApiKeyRows(deps.db, accountId);
 }
 
-/** Creates an API key for an account; the plaintext is returned only here. */
+/** Creates an API key for an account (created first if it does not exist); the plaintext is returned only here. */
 export async function createApiKey(deps: Deps, accountId: string, options: { name?: string } = {}): Promise<CreatedApiKey> {
+  await ensureAccount(deps, accountId);
   const key = deps.ids.apiKeySecret();
   const record = await insertApiKey(deps.db, {
     id: deps.ids.apiKey(),

@@ -1,4 +1,5 @@
 import { settleRuns, StoreUnavailableError, type Db, type Settlement } from "../store/index.ts";
+import { findUnstorableText } from "../shared/unstorable-text.ts";
 import { createGroupCommit, type BatchResult } from "./group-commit.ts";
 
 /**
@@ -15,8 +16,8 @@ export interface RunWriter {
 /**
  * Group-commits settlements: the runs of a claim batch finish at about the same moment, and their
  * logs and final states go to the store in one statement. A batch the statement refuses is retried
- * one run at a time, so only the run carrying the bad value is affected: it is failed with the
- * store's reason instead of being retried until abandoned.
+ * one run at a time, so only the run carrying the bad value is affected: it is failed instead of being
+ * retried until abandoned, with a reason the tenant can act on (never the store's own error text).
  */
 export function createRunWriter(db: Db, options: { maxBatch?: number; clock?: () => Date } = {}): RunWriter {
   const clock = options.clock ?? (() => new Date());
@@ -26,8 +27,7 @@ export function createRunWriter(db: Db, options: { maxBatch?: number; clock?: ()
     } catch (err) {
       if (err instanceof StoreUnavailableError) return { ok: false, error: err };
       try {
-        const reason = err instanceof Error ? err.message : String(err);
-        const outcome = { kind: "finish", status: "failed", errorMessage: `The store refused this run's logs: ${reason}`, at: clock() } as const;
+        const outcome = { kind: "finish", status: "failed", errorMessage: refusalMessage(s), at: clock() } as const;
         const failed = await settleRuns(db, [{ runId: s.runId, owner: s.owner, logs: [], outcome }]);
         return { ok: true, value: failed.has(s.runId) ? "refused" : "lease_lost" };
       } catch (error) {
@@ -45,4 +45,11 @@ export function createRunWriter(db: Db, options: { maxBatch?: number; clock?: ()
     }
   }, options);
   return { settle: (settlement) => batch.submit(settlement) };
+}
+
+/** Why the store refused a run's results, in the tenant's terms: the node whose output it cannot hold. */
+function refusalMessage(s: Settlement): string {
+  const log = s.logs.find((l) => findUnstorableText(l.output, "") !== undefined);
+  if (log) return `The output of node '${log.nodeId}' cannot be stored: it contains the character U+0000 or an unpaired UTF-16 surrogate.`;
+  return "The run's results could not be stored.";
 }

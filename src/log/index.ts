@@ -1,1 +1,1 @@
-export { createLogger, createRequestId, type Logger, type LoggerOptions } from "./logger.ts";
+export { createLogger, createRequestId, scrubCredentials, type Logger, type LoggerOptions } from "./logger.ts";

@@ -14,13 +14,23 @@ export interface LoggerOptions {
 // object; both shapes are censored, one nesting level deep for objects.
 const REDACTED_PATHS = [
   "authorization",
+  "*.authorization",
   "headers.authorization",
+  "*.headers.authorization",
   "req.headers.authorization",
   "request.headers.authorization",
+  '["x-api-key"]',
+  '*["x-api-key"]',
+  'headers["x-api-key"]',
+  '*.headers["x-api-key"]',
   'req.headers["x-api-key"]',
+  "headers.cookie",
+  "*.headers.cookie",
   "req.headers.cookie",
   "token",
   "*.token",
+  "webhookToken",
+  "*.webhookToken",
   "apiKey",
   "*.apiKey",
   "secret",
@@ -29,6 +39,18 @@ const REDACTED_PATHS = [
   "*.password",
 ];
 
+// Whatever shape a line has (an error message, a URL, a field nobody thought of), these never leave
+// the process: Alloy API keys, webhook tokens, JWTs, and the credential of a Bearer or Basic header.
+// The patterns match no quote or backslash, and never start inside a `\uXXXX` escape (an `a`, `b` or
+// `e` there is a hex digit, not text), so a replacement keeps the JSON line valid.
+const CREDENTIAL =
+  /(?<!(?:^|[^\\])(?:\\\\)*\\u[0-9A-Fa-f]{0,3})(?:alloy_[0-9A-Za-z]{40}(?![0-9A-Za-z])|whk_[0-9a-z]{32}(?![0-9a-z])|eyJ[\w-]{2,}\.[\w-]{2,}\.[\w-]*|\b(bearer|basic) +[\w\-.~+/]{8,}=*)/gi;
+
+/** Replaces every credential-shaped string of a serialized log line with `[redacted]`. */
+export function scrubCredentials(line: string): string {
+  return line.replace(CREDENTIAL, (_match, scheme: string | undefined) => (scheme ? `${scheme} [redacted]` : "[redacted]"));
+}
+
 /** Creates the process's JSON logger with credentials censored. */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
@@ -36,6 +58,7 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: undefined,
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      hooks: { streamWrite: scrubCredentials },
     },
     options.destination,
   );

@@ -1,6 +1,11 @@
 /** What PostgreSQL cannot keep in `text` or `jsonb`: NUL, and a UTF-16 surrogate without its pair. */
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** True when PostgreSQL can keep `text` in a `text` or `jsonb` value. */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE.test(text);
+}
+
 /** The problem reported for such a string. */
 export const UNSTORABLE_TEXT_MESSAGE = "must not contain the character U+0000 or an unpaired UTF-16 surrogate";
 

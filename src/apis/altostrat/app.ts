@@ -21,6 +21,16 @@ export function createAltostratApp(options: AltostratAppOptions) {
     authenticate: (req) => options.verifier.verify(req.get("authorization")).then((account) => ({ accountId: account.accountId })),
     publicOperations: new Set(["triggerWorkflowWebhook"]),
     publicContext: () => ({ accountId: "" }),
+    // The webhook token in the path is a credential: it never reaches a log line.
+    redactPath: redactWebhookToken,
     renderProblem: renderAltostratProblem,
   });
+}
+
+// Routing is case-insensitive, so `/WORKFLOWS/WEBHOOKS/<token>` reaches the webhook too.
+const WEBHOOK_TOKEN_SEGMENT = /(\/webhooks\/)[^/?#]+/gi;
+
+/** Replaces the token segment of a webhook path or URL with `[redacted]`. */
+export function redactWebhookToken(pathOrUrl: string): string {
+  return pathOrUrl.replace(WEBHOOK_TOKEN_SEGMENT, "$1[redacted]");
 }

@@ -1,5 +1,6 @@
 import { DomainError, type Engine } from "../../core/index.ts";
 import type { operations } from "../../../generated/altostrat/schema.d.ts";
+import { toInstant } from "../http/date-time.ts";
 import type { HandlerMap } from "../http/typed-handlers.ts";
 import { toWorkflow, toWorkflowLog, toWorkflowRun } from "./mappers.ts";
 import { toPageInfo } from "./paging.ts";
@@ -60,8 +61,8 @@ export function createAltostratHandlers(engine: Engine): HandlerMap<operations, 
         status: query.status,
         nodeId: query.node_id,
         runId: query.run_id,
-        from: query.from ? new Date(query.from) : undefined,
-        to: query.to ? new Date(query.to) : undefined,
+        from: query.from ? toInstant(query.from, "/query/from") : undefined,
+        to: query.to ? toInstant(query.to, "/query/to") : undefined,
         limit: query.limit,
       });
       return { status: 200, body: logs.map(toWorkflowLog) };

@@ -3,8 +3,9 @@ import path from "node:path";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
-import { HttpProblem, toProblem, type Problem } from "./problem.ts";
-import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from "./unstorable-text.ts";
+import { readDateTime } from "./date-time.ts";
+import { HttpProblem, invalidParameter, toProblem, type Problem } from "./problem.ts";
+import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from "../../shared/unstorable-text.ts";
 import { openApiValidation, validatedPathParams } from "./openapi-validation.ts";
 import { listOperations, readSpec, type SpecOperation } from "./spec-routes.ts";
 
@@ -23,6 +24,11 @@ export interface ApiAppOptions<Ctx> {
   publicOperations?: ReadonlySet<string>;
   /** Context given to handlers of public operations. */
   publicContext?: (req: Request) => Ctx;
+  /**
+   * Rewrites a request path (or URL) before it is logged, e.g. to hide a credential carried in the
+   * path such as a webhook token. Applied to the access log and to error logs.
+   */
+  redactPath?: (pathOrUrl: string) => string;
   renderProblem: RenderProblem;
   validateResponses: boolean;
   bodyLimit: string | number;
@@ -51,6 +57,7 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
   app.set("etag", false);
   app.set("query parser", "simple");
 
+  const redact = options.redactPath ?? ((pathOrUrl: string) => pathOrUrl);
   app.use((req, res, next) => {
     const incoming = req.get("x-request-id");
     const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : options.newRequestId();
@@ -60,7 +67,7 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
       const started = process.hrtime.bigint();
       res.once("finish", () => {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        options.logger.info({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+        options.logger.info({ requestId, method: req.method, path: redact(req.path), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
       });
     }
     next();
@@ -105,6 +112,13 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
     const handler = options.handlers[op.operationId];
     if (!handler) throw new Error(`No handler for operation ${op.operationId}`);
     const serve = (req: Request, res: Response, next: NextFunction) => {
+      // The validator checks a date-time's syntax only; one naming no instant in range is a 400 here, not a store error.
+      for (const name of op.dateTimeQueryParams) {
+        const value = req.query[name];
+        if (typeof value !== "string") continue;
+        const reading = readDateTime(value);
+        if (!reading.ok) return next(invalidParameter(`/query/${name}`, reading.message));
+      }
       const header: Record<string, string | undefined> = {};
       for (const name of op.headerParams) header[name] = req.get(name);
       const input = {
@@ -135,7 +149,7 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
     const requestId = String(res.locals.requestId);
     const problem = toProblem(error);
     if (problem.status >= 500) {
-      options.logger.error({ err: problem.cause ?? error, requestId, method: req.method, url: req.originalUrl }, "request failed");
+      options.logger.error({ err: problem.cause ?? error, requestId, method: req.method, url: redact(req.originalUrl) }, "request failed");
     }
     if (res.headersSent) return void res.end();
     if (problem.retryAfterSeconds) res.set("Retry-After", String(problem.retryAfterSeconds));

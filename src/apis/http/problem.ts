@@ -26,6 +26,11 @@ export class HttpProblem extends Error {
   }
 }
 
+/** A 400 `validation_failed` for one part of the request (`at` is its JSON pointer, e.g. `/query/from`). */
+export function invalidParameter(at: string, message: string): HttpProblem {
+  return new HttpProblem(400, "validation_failed", `The request is invalid: ${at} ${message}.`, [{ path: at, message }]);
+}
+
 /** HTTP status of each domain error code thrown by the core. */
 export const DOMAIN_STATUS: Readonly<Record<string, number>> = Object.freeze({
   workflow_not_found: 404,

@@ -11,12 +11,15 @@ export interface SpecOperation {
   expressPath: string;
   /** Header parameters the operation declares, with the spec's spelling (express lowercases them). */
   headerParams: string[];
+  /** Query parameters of `format: date-time`, which are read strictly before the handler runs. */
+  dateTimeQueryParams: string[];
 }
 
 /** Bundled spec as a plain object (read once at startup). */
 export type SpecDocument = { paths: Record<string, Record<string, SpecOperationObject>> } & Record<string, unknown>;
 
-type ParameterObject = { name?: string; in?: string; $ref?: string };
+type SchemaObject = { format?: string; $ref?: string };
+type ParameterObject = { name?: string; in?: string; $ref?: string; schema?: SchemaObject };
 type SpecOperationObject = { operationId?: string; parameters?: ParameterObject[] };
 
 /** Reads a bundled OpenAPI document (YAML). */
@@ -34,18 +37,21 @@ export function listOperations(spec: SpecDocument): SpecOperation[] {
       if (!op.operationId) throw new Error(`${method.toUpperCase()} ${specPath} has no operationId`);
       const params = [...((item as { parameters?: ParameterObject[] }).parameters ?? []), ...(op.parameters ?? [])].map((p) => resolveRef(spec, p));
       const headerParams = params.filter((p) => p.in === "header" && p.name).map((p) => p.name as string);
-      operations.push({ operationId: op.operationId, method, specPath, expressPath: specPath.replace(/\{([^}]+)\}/g, ":$1"), headerParams });
+      const dateTimeQueryParams = params
+        .filter((p) => p.in === "query" && p.name && p.schema && resolveRef(spec, p.schema).format === "date-time")
+        .map((p) => p.name as string);
+      operations.push({ operationId: op.operationId, method, specPath, expressPath: specPath.replace(/\{([^}]+)\}/g, ":$1"), headerParams, dateTimeQueryParams });
     }
   }
   return operations;
 }
 
 
-function resolveRef(spec: SpecDocument, param: ParameterObject): ParameterObject {
-  if (!param.$ref?.startsWith("#/")) return param;
-  const target = param.$ref
+function resolveRef<T extends { $ref?: string }>(spec: SpecDocument, value: T): T {
+  if (!value.$ref?.startsWith("#/")) return value;
+  const target = value.$ref
     .slice(2)
     .split("/")
     .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], spec);
-  return (target ?? {}) as ParameterObject;
+  return (target ?? {}) as T;
 }

@@ -1,6 +1,117 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { DataDirLockedError } from "../db.ts";
+
+/**
+ * A data directory that cannot be used: not a directory, not writable, a symbolic link to nothing…
+ * `message` is `Data directory <dataDir> <problem>`; the CLI names its variable instead
+ * (`REPRISE_DATA_DIR=<dataDir> <problem>`). `code` is the errno name, e.g. `ENOTDIR`.
+ */
+export class DataDirError extends Error {
+  override readonly name = "DataDirError";
+  /** The directory as it was given (relative paths stay relative). */
+  readonly dataDir: string;
+  /** What is wrong with it, e.g. `is not writable (EACCES)`. */
+  readonly problem: string;
+  readonly code: string;
+  constructor(dataDir: string, problem: string, code: string, options?: { cause?: unknown }) {
+    super(`Data directory ${dataDir} ${problem}`, options);
+    this.dataDir = dataDir;
+    this.problem = problem;
+    this.code = code;
+  }
+}
+
+/**
+ * Checks a data directory before anything opens it, creating it when missing, and returns its real
+ * path (symbolic links followed, so a directory reached through two names has one lock).
+ * @throws DataDirError naming what is wrong: not a directory, a dangling link, not writable, …
+ */
+export function prepareDataDir(dataDir: string): string {
+  const path = resolve(dataDir);
+  const link = symlinkTarget(path);
+  const linked = link === undefined ? "" : `(a symbolic link to ${link}) `;
+  let stat = statOf(dataDir, path, linked);
+  if (stat === undefined) {
+    if (link !== undefined) throw new DataDirError(dataDir, `is a symbolic link to ${link}, which does not exist (ENOENT)`, "ENOENT");
+    try {
+      makeDirectories(path);
+    } catch (err) {
+      throw notCreatable(dataDir, path, err);
+    }
+    stat = statOf(dataDir, path, linked);
+  }
+  if (!stat?.isDirectory()) throw new DataDirError(dataDir, `${linked}is not a directory (ENOTDIR)`, "ENOTDIR");
+  const real = realpathSync(path);
+  try {
+    accessSync(real, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    const code = errnoCode(err);
+    throw new DataDirError(dataDir, `${linked}is not writable (${code})`, code, { cause: err });
+  }
+  return real;
+}
+
+/**
+ * Creates `path` and its missing parents one at a time. (Node's recursive mkdir retries forever where
+ * mkdir answers ENOENT under a parent that exists, as in /proc.)
+ */
+function makeDirectories(path: string): void {
+  const missing: string[] = [];
+  for (let at = path; !existsSync(at); at = dirname(at)) {
+    missing.push(at);
+    if (dirname(at) === at) break;
+  }
+  for (const dir of missing.reverse()) {
+    try {
+      mkdirSync(dir);
+    } catch (err) {
+      if (errnoCode(err) !== "EEXIST" || !statSync(dir).isDirectory()) throw err;
+    }
+  }
+}
+
+/** Where a symbolic link at `path` points, or undefined when `path` is not one. */
+function symlinkTarget(path: string): string | undefined {
+  try {
+    return lstatSync(path).isSymbolicLink() ? readlinkSync(path) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The directory's stat (links followed), undefined when nothing is there. */
+function statOf(dataDir: string, path: string, linked: string) {
+  try {
+    return statSync(path);
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === "ENOENT") return undefined;
+    if (code === "ENOTDIR") throw notCreatable(dataDir, path, err);
+    if (code === "ELOOP") throw new DataDirError(dataDir, "is a loop of symbolic links (ELOOP)", code, { cause: err });
+    throw new DataDirError(dataDir, `${linked}cannot be read (${code})`, code, { cause: err });
+  }
+}
+
+/** Why a missing directory could not be made: most often an ancestor that is a file. */
+function notCreatable(dataDir: string, path: string, err: unknown): DataDirError {
+  const code = errnoCode(err);
+  if (code === "EEXIST" || code === "ENOTDIR") {
+    for (let at = dirname(path); at !== dirname(at); at = dirname(at)) {
+      try {
+        if (!statSync(at).isDirectory()) return new DataDirError(dataDir, `cannot be created: ${at} is not a directory (ENOTDIR)`, "ENOTDIR", { cause: err });
+      } catch {
+        // Missing: look further up.
+      }
+    }
+  }
+  return new DataDirError(dataDir, `cannot be created (${code})`, code, { cause: err });
+}
+
+function errnoCode(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === "string" && code !== "" ? code : "EIO";
+}
 
 /** A held lock on a data directory; `release` is idempotent. */
 export interface DirLock {
@@ -8,9 +119,18 @@ export interface DirLock {
   release(): void;
 }
 
-/** Where the lock for a data directory lives: a sibling file, so the directory itself is never touched. */
+/**
+ * Where the lock for a data directory lives: a sibling file, so the directory itself is never touched.
+ * An existing directory is named by its real path, so two symbolic links to it share one lock.
+ */
 export function lockPathFor(dataDir: string): string {
-  return `${resolve(dataDir)}.lock`;
+  let path = resolve(dataDir);
+  try {
+    path = realpathSync(path);
+  } catch {
+    // Not there yet: its lock is named after the path as given.
+  }
+  return `${path}.lock`;
 }
 
 /**
@@ -20,10 +140,17 @@ export function lockPathFor(dataDir: string): string {
  */
 export function acquireDirLock(dataDir: string, pid: number = process.pid): DirLock {
   const path = lockPathFor(dataDir);
-  mkdirSync(dirname(path), { recursive: true });
   const content = JSON.stringify({ pid, startedAt: new Date().toISOString() });
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (tryCreate(path, content)) return holdLock(path, content);
+    let created: boolean;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      created = tryCreate(path, content);
+    } catch (err) {
+      const code = errnoCode(err);
+      throw new DataDirError(dataDir, `cannot be locked: the lock file ${path} cannot be created (${code})`, code, { cause: err });
+    }
+    if (created) return holdLock(path, content);
     const holder = readHolder(path);
     if (holder === undefined) continue; // vanished between create and read: retry
     if (isAlive(holder.pid)) {

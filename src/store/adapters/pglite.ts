@@ -1,7 +1,6 @@
 import { PGlite, type Transaction } from "@electric-sql/pglite";
-import { resolve } from "node:path";
 import { StoreUnavailableError, type Db } from "../db.ts";
-import { acquireDirLock } from "./dir-lock.ts";
+import { acquireDirLock, DataDirError, prepareDataDir } from "./dir-lock.ts";
 
 /** Where PGlite keeps its files: a directory (locked exclusively) or process memory. */
 export type PgliteOptions = { dataDir?: string; memory?: false } | { memory: true };
@@ -15,14 +14,51 @@ export const DEFAULT_DATA_DIR = "./data";
  */
 export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
   if (options.memory) return wrapPglite(await PGlite.create(), () => {});
-  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
-  const lock = acquireDirLock(dataDir);
+  const given = options.dataDir ?? DEFAULT_DATA_DIR;
+  // Checked (and created) first, so a file, a dangling link or a read-only place is named plainly;
+  // PGlite itself is given the real path, as it cannot open a directory through a symbolic link.
+  const dataDir = prepareDataDir(given);
+  const lock = lockAs(given, dataDir);
   try {
     return wrapPglite(await PGlite.create(dataDir), lock.release);
   } catch (err) {
     lock.release();
+    throw new DataDirError(given, `could not be opened by PGlite: ${describePgliteError(err)}`, pgliteErrnoName(err) ?? "EIO", { cause: err });
+  }
+}
+
+/** Locks the real directory; a failure names the directory as it was given. */
+function lockAs(given: string, dataDir: string): ReturnType<typeof acquireDirLock> {
+  try {
+    return acquireDirLock(dataDir);
+  } catch (err) {
+    if (err instanceof DataDirError) throw new DataDirError(given, err.problem, err.code, { cause: err.cause });
     throw err;
   }
+}
+
+// PGlite's file system (Emscripten) throws `{ name: "ErrnoError", errno }` objects, with its own errno numbers.
+const EMSCRIPTEN_ERRNO: Readonly<Record<number, string>> = {
+  2: "EACCES", 10: "EBUSY", 20: "EEXIST", 28: "EINVAL", 29: "EIO", 31: "EISDIR", 32: "ELOOP",
+  44: "ENOENT", 51: "ENOSPC", 54: "ENOTDIR", 55: "ENOTEMPTY", 63: "EPERM", 69: "EROFS",
+};
+
+function pgliteErrnoName(err: unknown): string | undefined {
+  const errno = (err as { errno?: unknown } | null)?.errno;
+  return typeof errno === "number" ? (EMSCRIPTEN_ERRNO[errno] ?? `errno ${errno}`) : undefined;
+}
+
+/** One line about what PGlite threw, which is not always an Error. */
+function describePgliteError(err: unknown): string {
+  const errno = pgliteErrnoName(err);
+  if (errno) return `a file operation failed (${errno})`;
+  if (err instanceof Error) return err.message;
+  if (typeof err === "object" && err !== null) {
+    const { name, message } = err as { name?: unknown; message?: unknown };
+    const said = [name, message].filter((part) => typeof part === "string" && part !== "").join(": ");
+    return said || "an unknown error";
+  }
+  return String(err);
 }
 
 /**

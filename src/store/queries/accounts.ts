@@ -13,6 +13,18 @@ export async function insertAccount(db: Db, account: AccountRecord): Promise<Acc
   return rows[0]!;
 }
 
+/**
+ * Inserts an account unless one with this id exists (INSERT … ON CONFLICT DO NOTHING): safe to call
+ * before every account-scoped write, and from concurrent requests. True when this call created it.
+ */
+export async function ensureAccountRow(db: Db, account: AccountRecord): Promise<boolean> {
+  const { rows } = await db.query(
+    `INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id`,
+    [account.id, account.name, account.createdAt],
+  );
+  return rows.length > 0;
+}
+
 /** Finds an account by id. */
 export async function findAccount(db: Db, id: string): Promise<AccountRecord | undefined> {
   const { rows } = await db.query<AccountRecord>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = $1`, [id]);
