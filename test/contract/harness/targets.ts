@@ -83,11 +83,21 @@ export const DEPLOYMENT_ENV = [
   "CONTRACT_ALLOY_SLOW_WORKFLOW_ID",
 ] as const;
 
-/** A running deployment, from CONTRACT_* variables, also behind Prism's validating proxy. */
+type ReachableModule = { whyUnreachable: (url: string, options?: { timeoutMs?: number }) => Promise<string | undefined> };
+
+/**
+ * A running deployment, from CONTRACT_* variables, also behind Prism's validating proxy. Refuses, with
+ * one error naming each URL and why, a deployment whose URLs answer nothing at all (every scenario
+ * would otherwise fail on its own).
+ */
 export async function startDeploymentTarget(env: Record<string, string | undefined>): Promise<ContractTarget> {
   const altostratUrl = env.CONTRACT_ALTOSTRAT_URL;
   if (!altostratUrl || !env.CONTRACT_TOKEN) throw new Error("A deployment target needs CONTRACT_ALTOSTRAT_URL and CONTRACT_TOKEN.");
   if (env.CONTRACT_ALLOY_URL && !env.CONTRACT_API_KEY) throw new Error("CONTRACT_ALLOY_URL needs CONTRACT_API_KEY.");
+  const { whyUnreachable } = (await import(path.join(REPO_ROOT, "scripts/lib/reachable.mjs"))) as ReachableModule;
+  const urls = [["Altostrat", altostratUrl], ...(env.CONTRACT_ALLOY_URL ? [["Alloy", env.CONTRACT_ALLOY_URL]] : [])] as const;
+  const down = (await Promise.all(urls.map(async ([api, url]) => ({ api, url, why: await whyUnreachable(url) })))).filter((d) => d.why);
+  if (down.length > 0) throw new Error(`Deployment unreachable: ${down.map((d) => `${d.api} ${d.url} (${d.why})`).join("; ")}.`);
   const altostrat = await startConformanceProxy("altostrat", altostratUrl);
   const alloy = env.CONTRACT_ALLOY_URL ? await startConformanceProxy("alloy", env.CONTRACT_ALLOY_URL) : undefined;
   const other = env.CONTRACT_OTHER_TOKEN && env.CONTRACT_OTHER_API_KEY ? { token: env.CONTRACT_OTHER_TOKEN, apiKey: env.CONTRACT_OTHER_API_KEY } : undefined;
