@@ -225,7 +225,7 @@ export interface components {
              */
             connectorId: string;
             /**
-             * @description The JSON output of the step; for a failed step, an object with an `error` message.
+             * @description The JSON output of the step. For a failed step, an object with an `error` message and a `code` naming the reason: `node_failed`, `expression_error`, `node_timeout` (the step's code ran past its time limit), `node_memory_exceeded`, `node_output_too_large`, `run_output_too_large`, `run_budget_exceeded`, `http_timeout`, `http_error_status`, `destination_refused`, `host_not_found`, `invalid_url`, `request_failed` or `response_too_large`.
              * @example {
              *       "status": 201
              *     }

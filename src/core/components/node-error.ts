@@ -15,7 +15,6 @@ export const NODE_ERROR_CODES = [
   "destination_refused",
   "host_not_found",
   "invalid_url",
-  "invalid_request",
   "request_failed",
   "response_too_large",
 ] as const;
