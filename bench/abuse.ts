@@ -4,10 +4,7 @@
 // evaluated on the serving thread (the engine alone, embedded store in memory). Run: npm run bench:abuse
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createEngine, type Sandbox, type WorkerEvent } from "../src/core/index.ts";
-import { runTask } from "../src/core/sandbox/tasks.ts";
-import { SandboxError } from "../src/core/index.ts";
-import { OutputTooLargeError } from "../src/core/sandbox/index.ts";
+import { createEngine, createInThreadSandbox, type Sandbox, type WorkerEvent } from "../src/core/index.ts";
 import { openStore } from "../src/store/index.ts";
 import { mainFigure } from "./lib/figure.ts";
 import { runOpenLoop } from "./lib/open-loop.ts";
@@ -94,19 +91,6 @@ async function measureHealthUnderAbuse() {
   return { idle, underAbuse, sent, counters };
 }
 
-/** The Sandbox interface on the serving thread: what Reprise did before the sandbox (no limits at all). */
-function createInlineSandbox(): Sandbox {
-  return {
-    options: { processes: 0, memoryMb: 0, timeoutMs: 0, maxOutputBytes: 2 * 1024 * 1024, compileTimeoutMs: 0 },
-    run: (task, limits) =>
-      runTask(task, limits.maxOutputBytes ?? 2 * 1024 * 1024).catch((err: unknown) => {
-        throw new SandboxError(err instanceof OutputTooLargeError ? "node_output_too_large" : "expression_error", String(err));
-      }),
-    queued: () => 0,
-    close: async () => {},
-  };
-}
-
 /** Three-node runs executed/s on one engine (embedded store in memory, one worker of 32). */
 async function runsPerSecond(sandbox: Sandbox | undefined): Promise<number> {
   const db = await openStore({ memory: true });
@@ -137,7 +121,7 @@ async function runsPerSecond(sandbox: Sandbox | undefined): Promise<number> {
 }
 
 export async function measureAbuse(): Promise<Figure> {
-  const inThread = await runsPerSecond(createInlineSandbox());
+  const inThread = await runsPerSecond(createInThreadSandbox());
   const sandboxed = await runsPerSecond(undefined);
   const { idle, underAbuse, sent, counters } = await measureHealthUnderAbuse();
   const ratio = underAbuse.p99 / idle.p99;

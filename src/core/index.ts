@@ -53,4 +53,4 @@ export type {
   TriggerType,
   LogStatus,
 } from "../store/index.ts";
-export { createSandbox, defaultSandboxProcesses, DEFAULT_SANDBOX_OPTIONS, SandboxError, type Sandbox, type SandboxOptions } from "./sandbox/index.ts";
+export { createSandbox, createInThreadSandbox, defaultSandboxProcesses, DEFAULT_SANDBOX_OPTIONS, SandboxError, type Sandbox, type SandboxOptions } from "./sandbox/index.ts";

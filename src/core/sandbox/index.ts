@@ -10,3 +10,4 @@ export {
 } from "./pool.ts";
 export type { RenderedRequest, SandboxTask, TaskAnswer } from "./tasks.ts";
 export { serializeBounded, OutputTooLargeError } from "./output-size.ts";
+export { createInThreadSandbox } from "./in-thread.ts";

@@ -1,4 +1,4 @@
-import { createEngine, createIdGenerator, type Engine, type EngineConfig, type WorkflowDefinition } from "../../../src/core/index.ts";
+import { createEngine, createIdGenerator, type Engine, type EngineConfig, type Sandbox, type WorkflowDefinition } from "../../../src/core/index.ts";
 import type { Db } from "../../../src/store/index.ts";
 import { createManualClock, type ManualClock } from "../../store/helpers/clock.ts";
 
@@ -10,7 +10,10 @@ export interface TestEngine {
 }
 
 /** Builds an engine over `db` with a manual clock and test-friendly config. */
-export function createTestEngine(db: Db, options: { config?: Partial<EngineConfig>; fetcher?: typeof fetch; clock?: ManualClock } = {}): TestEngine {
+export function createTestEngine(
+  db: Db,
+  options: { config?: Partial<EngineConfig>; fetcher?: typeof fetch; clock?: ManualClock; sandbox?: Sandbox } = {},
+): TestEngine {
   const clock = options.clock ?? createManualClock();
   const engine = createEngine({
     db,
@@ -19,6 +22,7 @@ export function createTestEngine(db: Db, options: { config?: Partial<EngineConfi
     fetcher: options.fetcher,
     lookup: async () => [{ address: "93.184.216.34", family: 4 }],
     config: { allowPrivateNetworks: true, ...options.config },
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
   });
   return { engine, db, clock };
 }
