@@ -436,7 +436,7 @@ export interface components {
              */
             node_id: string;
             /**
-             * @description The JSON output produced by the node. An output that is not a JSON object is wrapped as `{"value": <output>}`; a failed node's output carries an `error` message.
+             * @description The JSON output produced by the node. An output that is not a JSON object is wrapped as `{"value": <output>}`; a failed node's output carries an `error` message and a `code` naming the reason: `node_failed` (a `fail` node, or a node failing on its own terms), `expression_error`, `node_timeout` (the node's code ran past its time limit), `node_memory_exceeded`, `node_output_too_large`, `run_output_too_large`, `run_budget_exceeded`, `http_timeout`, `http_error_status`, `destination_refused`, `host_not_found`, `invalid_url`, `request_failed` or `response_too_large`.
              * @example {
              *       "status": 200,
              *       "body": {
@@ -480,7 +480,7 @@ export interface components {
             };
             id: components["schemas"]["NodeId"];
             /**
-             * @description What the node does, which also decides its `config`: `trigger` (no config) outputs the trigger payload; `http_request` (`method`, `url`, optional `headers`, `body`, `timeout_ms`) sends a request and outputs `{status, headers, body}`, failing on a non-2xx status; `transform` (`expression`) outputs the result of a JSONata expression over the run context; `condition` (`expression`) follows the edges whose `branch` is `"true"` when the JSONata expression is truthy, else those with `"false"`; `delay` (`seconds`) waits durably before continuing; `fail` (optional `message`) fails the run on purpose.
+             * @description What the node does, which also decides its `config`: `trigger` (no config) outputs the trigger payload; `http_request` (`method`, `url`, optional `headers`, `body`, `timeout_ms`) sends a request and outputs `{status, headers, body}`, failing on a non-2xx status (the url's scheme, host and port are literal: placeholders may fill only its path, query and fragment, and their values are percent-encoded); `transform` (`expression`, optional `timeout_ms` and `max_output_bytes`, which may only lower the server's limits) outputs the result of a JSONata expression over the run context; `condition` (`expression`, optional `timeout_ms` and `max_output_bytes`) follows the edges whose `branch` is `"true"` when the JSONata expression is truthy, else those with `"false"`; `delay` (`seconds`) waits durably before continuing; `fail` (optional `message`) fails the run on purpose.
              * @example http_request
              * @enum {string}
              */
