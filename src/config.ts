@@ -32,6 +32,8 @@ export interface Config {
     readonly alloyPort: number;
     readonly bodyLimitBytes: number;
     readonly validateResponses: boolean;
+    /** Origins allowed to call the APIs from a browser (CORS_ORIGINS): "*" for any, else a list (empty: none). */
+    readonly corsOrigins: "*" | readonly string[];
   };
   readonly jwt: JwtConfig;
   readonly worker: {
@@ -138,6 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
       alloyPort,
       bodyLimitBytes: read.size("BODY_LIMIT", MB),
       validateResponses: read.boolean("VALIDATE_RESPONSES", !production),
+      corsOrigins: readCorsOrigins(read, production),
     },
     jwt: readJwt(read, production),
     worker: {
@@ -210,6 +213,25 @@ function readJwt(read: Reader, production: boolean): JwtConfig {
     clockSkewSeconds: read.integer("JWT_CLOCK_SKEW_SECONDS", 30, 0, 3600),
     usesDevelopmentSecret,
   };
+}
+
+/** CORS_ORIGINS: `*` or a comma list of origins; unset means any origin, or none when NODE_ENV=production. */
+function readCorsOrigins(read: Reader, production: boolean): "*" | readonly string[] {
+  const raw = read.string("CORS_ORIGINS");
+  if (raw === undefined) return production ? [] : "*";
+  if (raw.trim() === "*") return "*";
+  const origins: string[] = [];
+  for (const item of raw.split(",").map((part) => part.trim()).filter(Boolean)) {
+    const url = URL.canParse(item) ? new URL(item) : undefined;
+    // An origin is scheme://host[:port] and nothing else: browsers send exactly that in the Origin header.
+    const bare = url !== undefined && url.pathname === "/" && url.search === "" && url.hash === "" && url.username === "" && url.password === "";
+    if (!url || !/^https?:$/.test(url.protocol) || !bare || /^[a-z]+:\/\/[^/]*\/[^/]/i.test(item) || /[?#]/.test(item)) {
+      read.fail("CORS_ORIGINS", raw, "'*' or a comma-separated list of origins such as 'http://localhost:5173,https://app.example.com' (scheme, host and port; no path)");
+      return production ? [] : "*";
+    }
+    if (!origins.includes(url.origin)) origins.push(url.origin);
+  }
+  return origins;
 }
 
 type Reader = ReturnType<typeof createReader>;

@@ -78,6 +78,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     logger,
     validateResponses: config.server.validateResponses,
     bodyLimit: config.server.bodyLimitBytes,
+    corsOrigins: config.server.corsOrigins,
     newRequestId: createRequestId,
     ...(overrides.root ? { root: overrides.root } : {}),
     mountOperational: (app: express.Express) => mountHealth(app, db),

@@ -21,7 +21,7 @@ describe("loadConfig", () => {
       nodeEnv: "development",
       logLevel: "info",
       store: { kind: "file", dataDir: "./data" },
-      server: { host: "127.0.0.1", altostratPort: 8081, alloyPort: 8082, bodyLimitBytes: 1024 * 1024, validateResponses: true },
+      server: { host: "127.0.0.1", altostratPort: 8081, alloyPort: 8082, bodyLimitBytes: 1024 * 1024, validateResponses: true, corsOrigins: "*" },
       jwt: {
         secret: DEVELOPMENT_JWT_SECRET,
         algorithms: ["HS256"],

@@ -12,6 +12,8 @@ export interface SharedAppOptions {
   newRequestId: () => string;
   /** Root holding generated/ and dist/docs (defaults to the working directory). */
   root?: string;
+  /** Origins allowed to call the APIs from a browser (CORS_ORIGINS). */
+  corsOrigins?: ApiAppOptions<unknown>["corsOrigins"];
   mountOperational?: ApiAppOptions<unknown>["mountOperational"];
   /** Benchmarks only: no authentication or validation, every caller is this account (see createApiApp). */
   unvalidated?: { accountId: string };
@@ -27,6 +29,7 @@ export function toApiAppOptions(api: "altostrat" | "alloy", options: SharedAppOp
     bodyLimit: options.bodyLimit,
     logger: options.logger,
     newRequestId: options.newRequestId,
+    ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     ...(options.mountOperational ? { mountOperational: options.mountOperational } : {}),
     ...(options.unvalidated ? { unvalidated: { context: { accountId: options.unvalidated.accountId } } } : {}),
   };

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
+import { createCors, readCorsPolicy, type CorsOrigins } from "./cors.ts";
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
 import { readDateTime } from "./date-time.ts";
 import { HttpProblem, invalidParameter, toProblem, type Problem } from "./problem.ts";
@@ -35,6 +36,8 @@ export interface ApiAppOptions<Ctx> {
   logger: Logger;
   /** Folder holding `index.html` of this API's reference, served at /docs. */
   docsDir?: string;
+  /** Origins allowed to call this API from a browser (CORS, see cors.ts); unset: no CORS handling. */
+  corsOrigins?: CorsOrigins;
   /** Extra routes outside the contract (health checks), mounted before validation. */
   mountOperational?: (app: express.Express) => void;
   newRequestId: () => string;
@@ -72,6 +75,7 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
     }
     next();
   });
+  if (options.corsOrigins) app.use(createCors(options.corsOrigins, readCorsPolicy(spec, operations)));
   if (options.docsDir) mountDocs(app, options.docsDir);
   options.mountOperational?.(app);
 

@@ -38,8 +38,8 @@ export interface TestBrowser {
   failed: string[];
   /** Pages' uncaught errors. */
   pageErrors: string[];
-  /** Writes a PNG of the page's viewport to {@link SCREENSHOTS_DIR}/<name>.png and returns its path. */
-  screenshot(page: Page, name: string): Promise<string>;
+  /** Writes a PNG of the page's viewport (or whole page) to {@link SCREENSHOTS_DIR}/<name>.png and returns its path. */
+  screenshot(page: Page, name: string, options?: { fullPage?: boolean }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -88,10 +88,10 @@ export async function launchChromium(): Promise<TestBrowser> {
     failed,
     pageErrors,
     newPage: () => context.newPage(),
-    async screenshot(page, name) {
+    async screenshot(page, name, options = {}) {
       await mkdir(SCREENSHOTS_DIR, { recursive: true });
       const file = path.join(SCREENSHOTS_DIR, `${name}.png`);
-      await page.screenshot({ path: file });
+      await page.screenshot({ path: file, fullPage: options.fullPage ?? false });
       return file;
     },
     async close() {
