@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/servers.ts";
 import {
   ARAZZO_FILES,
+  createCoverageRecorder,
   formatMatrix,
   listFailures,
   runRespect,
@@ -48,7 +49,8 @@ describe("contract scenarios", () => {
   for (const label of LABELS) {
     for (const scenario of ALL_SCENARIOS) {
       it(`${scenario.name} [${label}]`, async () => {
-        const part = await runScenario(targets.get(label)!, scenario);
+        const target = targets.get(label)!;
+        const part = await runScenario(target, scenario, { coverage: createCoverageRecorder("scenarios", target) });
         const report = reports.get(label) ?? { target: label, checks: [], violations: [] };
         report.checks.push(...part.checks);
         report.violations.push(...part.violations);
@@ -101,7 +103,8 @@ describe("Arazzo workflows (redocly respect)", () => {
           console.log(`[${label}] alloy Arazzo workflow rerun-unfinished-execution not run: no CONTRACT_ALLOY_SLOW_WORKFLOW_ID`);
           skip.push("rerun-unfinished-execution");
         }
-        const result = await runRespect({ file: ARAZZO_FILES[api], servers: { [api]: url! }, inputs, skip });
+        const coverage = { recorder: createCoverageRecorder("arazzo", target), api };
+        const result = await runRespect({ file: ARAZZO_FILES[api], servers: { [api]: url! }, inputs, skip, coverage });
         console.log(`[${label}] ${api}: ${result.workflows.map((w) => `${w.workflowId}=${w.status}`).join(", ")} (${result.requests} requests)`);
         expect(result.code, result.output.slice(-4000)).toBe(0);
         expect(result.workflows.length).toBeGreaterThan(0);

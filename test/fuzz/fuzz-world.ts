@@ -2,7 +2,7 @@ import { mintDevToken } from "../../src/auth/index.ts";
 import type { Db } from "../../src/store/index.ts";
 import type { Engine } from "../../src/core/index.ts";
 import { TEST_JWT_SECRET, waitFor } from "../support/servers.ts";
-import type { ApiName } from "../contract/harness/index.ts";
+import type { ApiName, CoverageRecorder } from "../contract/harness/index.ts";
 
 /** Credentials of one account on both APIs. */
 export interface FuzzAccount {
@@ -26,6 +26,8 @@ export interface FuzzWorld {
   badTokens: Record<string, string>;
   /** Number of runs in the store (all accounts). */
   countRuns(): Promise<number>;
+  /** Records every request sent and its answer (contract coverage); unset, nothing is recorded. */
+  coverage?: CoverageRecorder;
 }
 
 /** The part of a running server the fuzz world is built from. */

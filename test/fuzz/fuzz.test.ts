@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_NAMES, loadApiSpec } from "../contract/harness/index.ts";
+import { API_NAMES, createCoverageRecorder, loadApiSpec } from "../contract/harness/index.ts";
 import { startTestServer, type TestServer } from "../support/servers.ts";
 import { createFuzzWorld, readFuzzSettings, runFuzzProperty, sendRequest, type FuzzOutcome, type FuzzWorld } from "./index.ts";
 
@@ -15,7 +15,8 @@ describe(`fuzzing every operation (seed ${settings.baseSeed}, ${settings.runs} r
   let world: FuzzWorld;
   beforeAll(async () => {
     server = await startTestServer({ SHUTDOWN_DEADLINE_MS: "200" }, { fetcher: offline });
-    world = await createFuzzWorld(server);
+    // Every request the fuzzer sends is recorded for `npm run coverage:contract`.
+    world = { ...(await createFuzzWorld(server)), coverage: createCoverageRecorder("fuzz", { label: "server", kind: "server" }) };
   }, 120_000);
   afterAll(async () => {
     await server?.stop();

@@ -36,7 +36,9 @@ export async function sendRequest(world: FuzzWorld, api: ApiName, request: FuzzR
     });
     const text = await response.text();
     const ms = performance.now() - started;
-    return { status: response.status, contentType: response.headers.get("content-type") ?? "", body: parse(text), text, ms, runsCreated: (await world.countRuns()) - before, resolvedPath };
+    const body = parse(text);
+    world.coverage?.record({ api, method: request.method, url, headers: request.headers, status: response.status, body, by: `fuzz ${request.operationId} ${request.corruption === undefined ? "valid" : "invalid"}` });
+    return { status: response.status, contentType: response.headers.get("content-type") ?? "", body, text, ms, runsCreated: (await world.countRuns()) - before, resolvedPath };
   } catch (error) {
     const ms = performance.now() - started;
     const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : `no answer: ${String((error as Error).cause ?? error)}`;

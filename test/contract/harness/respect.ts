@@ -4,6 +4,8 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { REPO_ROOT } from "../../pipeline/run-script.ts";
+import type { CoverageRecorder } from "./coverage.ts";
+import type { ApiName } from "./spec-index.ts";
 
 const REDOCLY_BIN = createRequire(import.meta.url).resolve("@redocly/cli/bin/cli.js");
 
@@ -16,6 +18,8 @@ export interface RespectRun {
   inputs: Record<string, string>;
   /** Workflows to leave out (`--skip`). */
   skip?: string[];
+  /** Records every request of every executed step and its answer (contract coverage), read from respect's JSON report. */
+  coverage?: { recorder: CoverageRecorder; api: ApiName };
 }
 
 /** How a respect run ended: exit code, each workflow's status, and the console output for failures. */
@@ -37,6 +41,16 @@ export async function runRespect(run: RespectRun): Promise<RespectResult> {
     const { code, output } = await spawnNode(args);
     const json = JSON.parse(await readFile(report, "utf8").catch(() => "{}")) as RespectReport;
     const file = Object.values(json.files ?? {})[0];
+    if (run.coverage) {
+      const { recorder, api } = run.coverage;
+      for (const workflow of file?.executedWorkflows ?? []) {
+        for (const step of workflow.executedSteps ?? []) {
+          if (!step.request?.url || !step.response?.statusCode) continue;
+          const { method = "GET", url, headers = {} } = step.request;
+          recorder.record({ api, method, url, headers, status: step.response.statusCode, body: step.response.body, by: `${workflow.workflowId} › ${step.stepId ?? "?"}` });
+        }
+      }
+    }
     return {
       code,
       output,
@@ -48,8 +62,14 @@ export async function runRespect(run: RespectRun): Promise<RespectResult> {
   }
 }
 
+type RespectStep = {
+  stepId?: string;
+  request?: { method?: string; url?: string; headers?: Record<string, string> };
+  response?: { statusCode?: number; body?: unknown };
+};
+
 type RespectReport = {
-  files?: Record<string, { totalRequests?: number; executedWorkflows?: { workflowId: string; status: string; executedSteps?: unknown[] }[] }>;
+  files?: Record<string, { totalRequests?: number; executedWorkflows?: { workflowId: string; status: string; executedSteps?: RespectStep[] }[] }>;
 };
 
 function spawnNode(args: string[]): Promise<{ code: number; output: string }> {

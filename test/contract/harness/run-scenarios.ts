@@ -1,6 +1,7 @@
 import { createAlloyClient, createAltostratClient, type AlloyClient, type AltostratClient } from "../../../src/client/index.ts";
 import type { CheckResult, ScenarioReport, Violation, Where } from "./checks.ts";
 import { createConformanceFetch } from "./conformance.ts";
+import type { CoverageRecorder } from "./coverage.ts";
 import { preview } from "./expect-answer.ts";
 import { loadApiSpec, type ApiName } from "./spec-index.ts";
 import { preferHeader, type ContractTarget, type TargetFixtures } from "./target.ts";
@@ -37,11 +38,17 @@ export interface Scenario {
   run(t: ScenarioContext): Promise<void>;
 }
 
+/** Options of {@link runScenario}. */
+export interface RunScenarioOptions {
+  /** Records every request the scenario sends and its answer (contract coverage). */
+  coverage?: CoverageRecorder;
+}
+
 /** Runs scenarios one after the other on a target and collects every check and conformance violation. */
-export async function runScenarios(target: ContractTarget, scenarios: readonly Scenario[]): Promise<ScenarioReport> {
+export async function runScenarios(target: ContractTarget, scenarios: readonly Scenario[], options: RunScenarioOptions = {}): Promise<ScenarioReport> {
   const report: ScenarioReport = { target: target.label, checks: [], violations: [] };
   for (const scenario of scenarios) {
-    const part = await runScenario(target, scenario);
+    const part = await runScenario(target, scenario, options);
     report.checks.push(...part.checks);
     report.violations.push(...part.violations);
   }
@@ -49,7 +56,7 @@ export async function runScenarios(target: ContractTarget, scenarios: readonly S
 }
 
 /** Runs one scenario on a target. A scenario that cannot run is reported as `not-run` with the reason. */
-export async function runScenario(target: ContractTarget, scenario: Scenario): Promise<ScenarioReport> {
+export async function runScenario(target: ContractTarget, scenario: Scenario, options: RunScenarioOptions = {}): Promise<ScenarioReport> {
   const checks: CheckResult[] = [];
   const violations: Violation[] = [];
   const base = { scenario: scenario.name, target: target.label };
@@ -59,7 +66,15 @@ export async function runScenario(target: ContractTarget, scenario: Scenario): P
     return { target: target.label, checks, violations };
   }
   const fetchFor = (api: ApiName, drop: string[] = []) => {
-    const send = (input: Request) => fetch(drop.length === 0 ? input : withoutHeaders(input, drop));
+    const send = async (input: Request) => {
+      const request = drop.length === 0 ? input : withoutHeaders(input, drop);
+      const response = await fetch(request);
+      if (options.coverage) {
+        const body = await response.clone().text().then(parseJson, () => undefined);
+        options.coverage.record({ api, method: request.method, url: request.url, headers: request.headers, status: response.status, body, by: scenario.name });
+      }
+      return response;
+    };
     return target.proxied ? createConformanceFetch(loadApiSpec(api), (finding) => violations.push({ ...base, ...finding }), send) : send;
   };
   const altostratWith = (token: string | undefined) =>
@@ -103,6 +118,14 @@ export async function runScenario(target: ContractTarget, scenario: Scenario): P
     checks.push({ ...base, check: "(scenario ran to the end)", where: [target.kind], outcome: "failed", detail: describe(error) });
   }
   return { target: target.label, checks, violations };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function withoutHeaders(input: Request, names: string[]): Request {

@@ -107,6 +107,14 @@ export const altostratRerunLoop: Scenario = {
       const again = await getRun(runId);
       assert.deepEqual(again.data, finished.data);
     });
+    // The key now stands for "rerun runId": rerunning another run with it is a client mistake (the listing below shows no run was made).
+    const reused = await t.altostrat.POST("/workflows/runs/{runId}/rerun", {
+      params: { path: { runId: newRunId }, header: { "Idempotency-Key": rerunKey } },
+      headers: t.prefer({ code: 422, example: "idempotencyKeyMismatch" }),
+    });
+    await t.check("the same Idempotency-Key on a rerun of another run is refused with 422", BOTH, () =>
+      expectError(API, "rerunWorkflowRun", reused, 422, "idempotency_key_mismatch"),
+    );
 
     const page = await t.altostrat.GET("/workflows/{workflowId}/executions", { params: { path: { workflowId }, query: { per_page: 10 } } });
     await t.check("listWorkflowExecutions answers 200 with a page of runs without logs", BOTH, () => {
@@ -125,7 +133,10 @@ export const altostratRerunLoop: Scenario = {
       assert.ok(logs.data?.every((entry) => entry.run_id === runId));
     });
 
-    const resumed = await t.altostrat.POST("/workflows/runs/{runId}/resume-from/{nodeId}", { params: { path: { runId, nodeId: "n2" } } });
+    const resumeKey = newKey("resume");
+    const resume = (nodeId: string, headers: Record<string, string> = {}) =>
+      t.altostrat.POST("/workflows/runs/{runId}/resume-from/{nodeId}", { params: { path: { runId, nodeId }, header: { "Idempotency-Key": resumeKey } }, headers });
+    const resumed = await resume("n2");
     await t.check("resumeWorkflowRunFromNode answers 202 with a resumed run", BOTH, () => {
       expectAnswer(API, "resumeWorkflowRunFromNode", resumed, 202);
       assert.equal(resumed.data?.new_run.trigger_type, "resume");
@@ -135,5 +146,9 @@ export const altostratRerunLoop: Scenario = {
       assert.equal(resumed.data?.new_run.root_run_id, runId);
       assert.deepEqual(resumed.data?.new_run.trigger_payload, ORDER);
     });
+    const otherNode = await resume("n1", t.prefer({ code: 422, example: "idempotencyKeyMismatch" }));
+    await t.check("the same Idempotency-Key on a resume from another node is refused with 422", BOTH, () =>
+      expectError(API, "resumeWorkflowRunFromNode", otherNode, 422, "idempotency_key_mismatch"),
+    );
   },
 };
