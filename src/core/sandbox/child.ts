@@ -6,12 +6,16 @@ import { OutputTooLargeError } from "./output-size.ts";
 import type { ChildReply, ChildRequest } from "./protocol.ts";
 import { runTask, SandboxTaskError } from "./tasks.ts";
 
-const send = (message: ChildReply | { ready: true }) => process.send!(message);
+const send = (message: ChildReply | { ready: true }): void => void process.send!(message);
 
+// Tasks run one after another in the order they came: the pool times the one running, the first it is waiting for.
+let queue: Promise<void> = Promise.resolve();
 process.on("message", (request: ChildRequest) => {
-  runTask(request.task, request.maxOutputBytes).then(
-    (answer) => send({ id: request.id, ok: true, answer }),
-    (err: unknown) => send({ id: request.id, ok: false, ...describe(err) }),
+  queue = queue.then(() =>
+    runTask(request.task, request.maxOutputBytes).then(
+      (answer) => send({ id: request.id, ok: true, answer }),
+      (err: unknown) => send({ id: request.id, ok: false, ...describe(err) }),
+    ),
   );
 });
 // The server went away (even by SIGKILL): nothing is left to answer to.

@@ -84,7 +84,9 @@ interface Job {
 interface Slot {
   child: ChildProcess;
   ready: boolean;
-  job?: Job;
+  /** Tasks sent to the process, in the order it runs them; the first is the one running. */
+  jobs: Job[];
+  /** Time limit of the running task (the first of `jobs`). */
   timer?: NodeJS.Timeout;
   /** Set when the pool ended the process: what to tell the job it was running. */
   ending?: SandboxError;
@@ -101,6 +103,12 @@ function hold(slot: Slot, busy: boolean): void {
   }
 }
 
+/**
+ * Tasks queued inside one process beyond the one it runs: they keep it busy while the serving thread
+ * is busy elsewhere. A task's time limit starts when it becomes the one running.
+ */
+const PIPELINE_DEPTH = 2;
+
 /** Niceness of sandbox processes (0 is the server's; 19 the lowest priority). */
 const SANDBOX_NICENESS = 10;
 
@@ -110,7 +118,8 @@ const OUT_OF_HEAP = /heap out of memory|Reached heap limit|Allocation failed/;
 /**
  * Starts a sandbox. Processes start on first use and are replaced after one is killed. Waiting
  * tasks are served one account at a time in turn, so one tenant's slow expressions delay another
- * tenant's by at most one task per process.
+ * tenant's by at most a few tasks per process. When a process is killed or dies, the task it was
+ * running fails with the reason and the tasks queued behind it go back to the front of the line.
  */
 export function createSandbox(overrides: Partial<SandboxOptions> = {}): Sandbox {
   const options: SandboxOptions = Object.freeze({ ...DEFAULT_SANDBOX_OPTIONS, ...overrides });
@@ -120,6 +129,17 @@ export function createSandbox(overrides: Partial<SandboxOptions> = {}): Sandbox 
   let waitingCount = 0;
   let nextId = 1;
   let closed = false;
+
+  /** Puts tasks that were waiting inside a process that died back at the head of the line, in their order. */
+  const requeue = (jobs: Job[]): void => {
+    if (jobs.length === 0) return;
+    const line = new Map<string, Job[]>();
+    for (const job of jobs) line.set(job.account, [...(line.get(job.account) ?? []), job]);
+    for (const [account, queued] of waiting) line.set(account, [...(line.get(account) ?? []), ...queued]);
+    waiting.clear();
+    for (const [account, queued] of line) waiting.set(account, queued);
+    waitingCount += jobs.length;
+  };
 
   const take = (): Job | undefined => {
     for (const [account, jobs] of waiting) {
@@ -148,7 +168,7 @@ export function createSandbox(overrides: Partial<SandboxOptions> = {}): Sandbox 
         // Not permitted here: it runs at the server's own priority.
       }
     }
-    const slot: Slot = { child, ready: false, stderr: "" };
+    const slot: Slot = { child, ready: false, jobs: [], stderr: "" };
     slots.add(slot);
     child.stderr?.on("data", (chunk: Buffer) => {
       slot.stderr = (slot.stderr + chunk.toString()).slice(-4096);
@@ -158,12 +178,13 @@ export function createSandbox(overrides: Partial<SandboxOptions> = {}): Sandbox 
         // Its modules are loaded: from here on, a task's time is the task's own.
         slot.ready = true;
         dispatch();
-        if (!slot.job) hold(slot, false);
+        if (slot.jobs.length === 0) hold(slot, false);
         return;
       }
-      const job = slot.job;
+      const job = slot.jobs[0];
       if (!job || reply.id !== job.id) return;
-      release(slot);
+      slot.jobs.shift();
+      settleHead(slot);
       if (reply.ok) job.resolve(reply.answer);
       else job.reject(new SandboxError(reply.code, reply.message));
       dispatch();
@@ -173,8 +194,10 @@ export function createSandbox(overrides: Partial<SandboxOptions> = {}): Sandbox 
     });
     child.on("exit", () => {
       slots.delete(slot);
-      const job = slot.job;
-      release(slot);
+      const [job, ...behind] = slot.jobs;
+      slot.jobs = [];
+      settleHead(slot);
+      requeue(behind);
       const ending =
         slot.ending ??
         (OUT_OF_HEAP.test(slot.stderr)
@@ -185,29 +208,36 @@ export function createSandbox(overrides: Partial<SandboxOptions> = {}): Sandbox 
     });
   };
 
-  const release = (slot: Slot): void => {
+  /** Times the task now running (the first in the slot), or lets the process go idle. */
+  const settleHead = (slot: Slot): void => {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = undefined;
-    slot.job = undefined;
-    hold(slot, false);
-  };
-
-  const start = (slot: Slot, job: Job): void => {
-    slot.job = job;
-    hold(slot, true);
+    const head = slot.jobs[0];
+    if (!head) return hold(slot, false);
     // The timer is held by the slot until the answer comes, so it fires even if nothing else refers to it.
     slot.timer = setTimeout(() => {
-      slot.ending = new SandboxError("node_timeout", `evaluation exceeded its ${job.timeoutMs} ms time limit`);
+      slot.ending = new SandboxError("node_timeout", `evaluation exceeded its ${head.timeoutMs} ms time limit`);
       slot.child.kill("SIGKILL");
-    }, job.timeoutMs);
+    }, head.timeoutMs);
+  };
+
+  const send = (slot: Slot, job: Job): void => {
+    slot.jobs.push(job);
+    if (slot.jobs.length === 1) {
+      hold(slot, true);
+      settleHead(slot);
+    }
     slot.child.send(job.request);
   };
 
   const dispatch = (): void => {
     if (closed) return;
-    for (const slot of slots) {
-      if (waitingCount === 0) return;
-      if (slot.ready && !slot.job && !slot.ending) start(slot, take()!);
+    // Fill the least loaded process first, one task at a time, so work spreads over every process.
+    for (let depth = 0; depth <= PIPELINE_DEPTH && waitingCount > 0; depth++) {
+      for (const slot of slots) {
+        if (waitingCount === 0) break;
+        if (slot.ready && !slot.ending && slot.jobs.length === depth) send(slot, take()!);
+      }
     }
     // Start processes for what is still waiting (a process takes work once it is ready).
     const starting = [...slots].filter((s) => !s.ready).length;
