@@ -1,12 +1,33 @@
 #!/usr/bin/env node
-// npm run mock [-- --dynamic]: Prism mocks of both APIs, each on its own port.
+// npm run mock [-- --dynamic] [-- --host HOST] [-- --help]: Prism mocks of both APIs, each on its own port.
 // Ports: ALTOSTRAT_MOCK_PORT (4011) and ALLOY_MOCK_PORT (4012).
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { listApis } from "./lib/pipeline.mjs";
 import { startPrism } from "./lib/prism.mjs";
 
-const { values } = parseArgs({ options: { dynamic: { type: "boolean", default: false }, host: { type: "string", default: "127.0.0.1" } } });
+const USAGE = `usage: npm run mock [-- --dynamic] [-- --host HOST]
+
+Serves a Prism mock of each API from its bundle in generated/: Altostrat on ALTOSTRAT_MOCK_PORT
+(4011), Alloy on ALLOY_MOCK_PORT (4012). Ctrl-C stops both.
+
+  --dynamic     answer with generated data instead of the spec's named examples
+  --host HOST   interface to listen on (default 127.0.0.1)
+  -h, --help    print this and exit`;
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: { dynamic: { type: "boolean", default: false }, host: { type: "string", default: "127.0.0.1" }, help: { type: "boolean", short: "h", default: false } },
+  }));
+} catch (error) {
+  console.error(`mock: ${error instanceof Error ? error.message : error}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const defaultPorts = { altostrat: 4011, alloy: 4012 };
 const root = process.cwd();
 const children = new Set();
@@ -26,8 +47,10 @@ process.on("SIGTERM", () => stopAll(0));
 const apis = await listApis(root);
 const started = await Promise.allSettled(
   apis.map(async (api, index) => {
-    const envPort = process.env[`${api.name.toUpperCase()}_MOCK_PORT`];
-    const port = Number(envPort ?? defaultPorts[api.name] ?? 4010 + index);
+    const variable = `${api.name.toUpperCase()}_MOCK_PORT`;
+    const envPort = process.env[variable];
+    const port = Number(envPort || (defaultPorts[api.name] ?? 4010 + index));
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${variable}=${envPort} is not a port (an integer from 1 to 65535)`);
     const spec = path.join(root, "generated", api.name, "openapi.yaml");
     const onSpawn = (child) => children.add(child);
     const mock = await startPrism({ spec, port, host: values.host, dynamic: values.dynamic, onSpawn });
