@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Db } from "../../src/store/index.ts";
 import { createAlloyWorkflow, createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForExecution, waitForRun } from "../http/helpers/workflows.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
-import { chromiumMissing, launchChromium, type TestBrowser } from "./support/chromium.ts";
+import { chromiumMissing, launchChromium, STARTUP_TIMEOUT_MS, TEST_TIMEOUT_MS, type TestBrowser } from "./support/chromium.ts";
 import { startPageServer, type PageServer } from "./support/page-server.ts";
 
 /** What the page's `callApi` reports for one fetch. */
@@ -57,7 +57,7 @@ describe.skipIf(chromiumMissing)("CORS in Chromium: a page on another origin cal
     const failed = started.find((result) => result.status === "rejected");
     if (failed) throw failed.reason;
     tenant = await server!.createTenant();
-  });
+  }, STARTUP_TIMEOUT_MS);
   afterAll(async () => {
     await Promise.allSettled([browser?.close(), pages?.close(), server?.stop(), strict?.stop()]);
     await db?.close();
@@ -111,5 +111,5 @@ describe.skipIf(chromiumMissing)("CORS in Chromium: a page on another origin cal
     expect(browser!.pageErrors, "uncaught page errors").toEqual([]);
     // The refused call is the only failed request.
     expect(browser!.failed.map((line) => line.replace(/:\d+\//, ":<port>/"))).toEqual([`http://127.0.0.1:<port>/workflows/runs/${run.id}/rerun: net::ERR_FAILED`]);
-  });
+  }, TEST_TIMEOUT_MS);
 });

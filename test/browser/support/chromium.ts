@@ -17,6 +17,13 @@ export const SCREENSHOTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.
  */
 export const chromiumMissing: string | false = existsSync(CHROMIUM) || process.env.CI ? false : `${CHROMIUM} is missing: run 'bash .ci/chromium.sh' (as root) to install Debian's chromium`;
 
+/**
+ * Time for a browser suite's start (a server, Chromium, the docs build) and for one browser test: a
+ * few seconds on an idle machine, several times that while `npm test` runs every suite on 2 cores.
+ */
+export const STARTUP_TIMEOUT_MS = 180_000;
+export const TEST_TIMEOUT_MS = 120_000;
+
 const ARGS = [
   "--headless",
   "--no-sandbox",
@@ -56,7 +63,7 @@ export async function launchChromium(): Promise<TestBrowser> {
       executablePath: CHROMIUM,
       headless: true,
       args: ARGS,
-      timeout: 30_000,
+      timeout: 60_000,
       viewport: { width: 1280, height: 800 },
       reducedMotion: "reduce",
     });
