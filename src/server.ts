@@ -6,7 +6,7 @@ import { createAlloyApp, type AlloyAppOptions } from "./apis/alloy/index.ts";
 import { createAltostratApp, type AltostratAppOptions } from "./apis/altostrat/index.ts";
 import { createApiKeyAuthenticator, createJwtVerifier } from "./auth/index.ts";
 import type { Config } from "./config.ts";
-import { createEngine, toDomainError, type Engine, type RetentionTask, type Worker, type WorkerEvent } from "./core/index.ts";
+import { createEngine, createSandbox, toDomainError, type Engine, type RetentionTask, type Worker, type WorkerEvent } from "./core/index.ts";
 import { closeListener, createWorkerId, mountHealth } from "./lifecycle.ts";
 import { createLogger, createRequestId } from "./log/index.ts";
 import { findAccountIdByKeyHash, openStore, StoreUnavailableError, type Db } from "./store/index.ts";
@@ -51,7 +51,15 @@ export interface RunningServer {
 export async function startServer(config: Config, overrides: ServerOverrides = {}): Promise<RunningServer> {
   if (overrides.unvalidated && config.nodeEnv === "production") throw new Error("unvalidated is refused when NODE_ENV=production");
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
-  const db = overrides.db ?? (await openStore(toStoreConfig(config)));
+  // The sandbox first: its supervisor is forked while this process is still small (see createSandbox).
+  const sandbox = createSandbox(config.sandbox);
+  let db: Db;
+  try {
+    db = overrides.db ?? (await openStore(toStoreConfig(config)));
+  } catch (err) {
+    await sandbox.close();
+    throw err;
+  }
   const engine = createEngine({
     db,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
@@ -64,7 +72,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       httpTimeoutMs: config.outbound.requestTimeoutMs,
       ...config.runLimits,
     },
-    sandboxOptions: config.sandbox,
+    sandbox,
   });
   const clockMs = overrides.clock ? () => (overrides.clock as () => Date)().getTime() : undefined;
   const verifier = createJwtVerifier({ ...config.jwt, algorithms: [...config.jwt.algorithms], ...(clockMs ? { clock: clockMs } : {}) });
@@ -130,7 +138,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
           retention?.stop(),
           worker?.stop({ deadlineMs }),
         ]);
-        await engine.close();
+        await sandbox.close();
         if (!overrides.db) await db.close();
       })();
       return stopping;

@@ -1,5 +1,5 @@
+export { createSandbox } from "./client.ts";
 export {
-  createSandbox,
   defaultSandboxProcesses,
   DEFAULT_SANDBOX_OPTIONS,
   SandboxError,

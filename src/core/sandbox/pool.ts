@@ -116,12 +116,16 @@ const CHILD_ENTRY = fileURLToPath(new URL("./child.ts", import.meta.url));
 const OUT_OF_HEAP = /heap out of memory|Reached heap limit|Allocation failed/;
 
 /**
- * Starts a sandbox. Processes start on first use and are replaced after one is killed. Waiting
+ * The pool itself: starts evaluation processes and feeds them. It runs inside the sandbox's
+ * supervisor process ({@link createSandbox}), never in the server: starting a process from the server
+ * blocked its event loop for 140–300 ms once the embedded store was open (fork of a large process),
+ * so a tenant whose code keeps getting killed would stall every request. Processes start on first use
+ * and are replaced after one is killed. Waiting
  * tasks are served one account at a time in turn, so one tenant's slow expressions delay another
  * tenant's by at most a few tasks per process. When a process is killed or dies, the task it was
  * running fails with the reason and the tasks queued behind it go back to the front of the line.
  */
-export function createSandbox(overrides: Partial<SandboxOptions> = {}): Sandbox {
+export function createProcessPool(overrides: Partial<SandboxOptions> = {}): Sandbox {
   const options: SandboxOptions = Object.freeze({ ...DEFAULT_SANDBOX_OPTIONS, ...overrides });
   const slots = new Set<Slot>();
   // Waiting jobs per account; the Map's order is the turn order (an account served moves to the back).
