@@ -12,7 +12,7 @@ const send = (message: ChildReply | { ready: true }): void => void process.send!
 let queue: Promise<void> = Promise.resolve();
 process.on("message", (request: ChildRequest) => {
   queue = queue.then(() =>
-    runTask(request.task, request.maxOutputBytes).then(
+    runTask(request.task, request.limits.maxOutputBytes).then(
       (answer) => send({ id: request.id, ok: true, answer }),
       (err: unknown) => send({ id: request.id, ok: false, ...describe(err) }),
     ),

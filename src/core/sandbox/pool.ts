@@ -257,7 +257,7 @@ export function createProcessPool(overrides: Partial<SandboxOptions> = {}): Sand
       const maxOutputBytes = Math.min(limits.maxOutputBytes ?? options.maxOutputBytes, options.maxOutputBytes);
       return new Promise<TaskAnswer>((resolve, reject) => {
         const id = nextId++;
-        const job: Job = { id, account: limits.account, request: { id, task, maxOutputBytes }, timeoutMs, resolve, reject };
+        const job: Job = { id, account: limits.account, request: { id, task, limits: { maxOutputBytes } }, timeoutMs, resolve, reject };
         const jobs = waiting.get(limits.account);
         if (jobs) jobs.push(job);
         else waiting.set(limits.account, [job]);

@@ -2,26 +2,21 @@ import type { NodeErrorCode } from "../components/node-error.ts";
 import type { SandboxFailureCode, TaskLimits } from "./pool.ts";
 import type { SandboxTask, TaskAnswer } from "./tasks.ts";
 
-/** Pool → sandbox process: one task with its output limit. */
-export interface ChildRequest {
+/** One task on its way: to a sandbox process with its output limit, to the supervisor with its account and limits. */
+interface TaskRequest<Limits> {
   id: number;
   task: SandboxTask;
-  maxOutputBytes: number;
+  limits: Limits;
 }
 
-/** Sandbox process → pool: the task's answer, or why the tenant's code failed. */
-export type ChildReply =
-  | { id: number; ok: true; answer: TaskAnswer }
-  | { id: number; ok: false; code: NodeErrorCode; message: string };
+/** A task's answer, or why it failed, with the codes the sender can produce. */
+type TaskReply<Code extends string> = { id: number; ok: true; answer: TaskAnswer } | { id: number; ok: false; code: Code; message: string };
 
-/** Server → supervisor: one task with its account and limits. */
-export interface SupervisorRequest {
-  id: number;
-  task: SandboxTask;
-  limits: TaskLimits;
-}
-
-/** Supervisor → server: the task's answer, or why it failed. */
-export type SupervisorReply =
-  | { id: number; ok: true; answer: TaskAnswer }
-  | { id: number; ok: false; code: SandboxFailureCode; message: string };
+/** Pool → sandbox process. */
+export type ChildRequest = TaskRequest<{ maxOutputBytes: number }>;
+/** Sandbox process → pool: the tenant's code answered or failed (kills and crashes are the pool's to tell). */
+export type ChildReply = TaskReply<NodeErrorCode>;
+/** Server → supervisor. */
+export type SupervisorRequest = TaskRequest<TaskLimits>;
+/** Supervisor → server. */
+export type SupervisorReply = TaskReply<SandboxFailureCode>;
