@@ -52,7 +52,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   if (overrides.unvalidated && config.nodeEnv === "production") throw new Error("unvalidated is refused when NODE_ENV=production");
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   // The sandbox first: its supervisor is forked while this process is still small (see createSandbox).
-  const sandbox = createSandbox(config.sandbox);
+  const sandbox = createSandbox({ ...config.sandbox, maxOutputBytes: config.runLimits.nodeMaxOutputBytes });
   let db: Db;
   try {
     db = overrides.db ?? (await openStore(toStoreConfig(config)));

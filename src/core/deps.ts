@@ -2,7 +2,7 @@ import type { Db } from "../store/index.ts";
 import { systemLookup, type Lookup } from "./components/index.ts";
 import { createIdGenerator, type IdGenerator } from "./ids.ts";
 import { createGuardedFetch } from "./net/guarded-fetch.ts";
-import { createSandbox, type Sandbox, type SandboxOptions } from "./sandbox/index.ts";
+import { createSandbox, type Sandbox } from "./sandbox/index.ts";
 
 /** Engine settings; every field has a default. */
 export interface EngineConfig {
@@ -65,28 +65,23 @@ export interface EngineOptions {
   fetcher?: typeof fetch;
   lookup?: Lookup;
   config?: Partial<EngineConfig>;
-  /** A sandbox to share (its owner closes it); otherwise the engine starts one with these options. */
+  /** A sandbox to share (its owner closes it); otherwise the engine starts one of its own. */
   sandbox?: Sandbox;
-  sandboxOptions?: Partial<SandboxOptions>;
 }
 
 /** Fills in defaults: wall clock, ULID ids, a policy-guarded fetch, system DNS, a sandbox of its own. */
 export function resolveDeps(options: EngineOptions): EngineDeps {
   const clock = options.clock ?? (() => new Date());
+  const lookup = options.lookup ?? systemLookup;
+  const config = { ...DEFAULT_ENGINE_CONFIG, ...options.config };
   return {
     db: options.db,
     clock,
     ids: options.ids ?? createIdGenerator(clock),
     // The default fetch checks the network policy inside each connection (DNS rebinding cannot get past it).
-    fetcher:
-      options.fetcher ??
-      createGuardedFetch({
-        allowPrivateNetworks: options.config?.allowPrivateNetworks ?? DEFAULT_ENGINE_CONFIG.allowPrivateNetworks,
-        allowedHosts: options.config?.allowedHosts ?? DEFAULT_ENGINE_CONFIG.allowedHosts,
-        lookup: options.lookup ?? systemLookup,
-      }),
-    lookup: options.lookup ?? systemLookup,
-    config: { ...DEFAULT_ENGINE_CONFIG, ...options.config },
-    sandbox: options.sandbox ?? createSandbox(options.sandboxOptions),
+    fetcher: options.fetcher ?? createGuardedFetch({ allowPrivateNetworks: config.allowPrivateNetworks, allowedHosts: config.allowedHosts, lookup }),
+    lookup,
+    config,
+    sandbox: options.sandbox ?? createSandbox({ maxOutputBytes: config.nodeMaxOutputBytes }),
   };
 }

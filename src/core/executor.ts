@@ -42,16 +42,22 @@ export interface ExecutionTools {
 export async function executeRun(deps: EngineDeps, run: RunRecord | ClaimedRun, lease: Lease, tools: ExecutionTools = {}): Promise<RunOutcome> {
   // The budget's timer is held here until the run ends, so it fires even if nothing else refers to it.
   const budget = new AbortController();
+  const deadline = performance.now() + deps.config.runTimeBudgetMs;
   const budgetTimer = setTimeout(() => budget.abort("run_budget_exceeded"), deps.config.runTimeBudgetMs);
   try {
-    return await executeWithin(deps, run, lease, tools, budget.signal);
+    return await executeWithin(deps, run, lease, tools, { signal: budget.signal, deadline });
   } finally {
     clearTimeout(budgetTimer);
   }
 }
 
-async function executeWithin(deps: EngineDeps, run: RunRecord | ClaimedRun, lease: Lease, tools: ExecutionTools, budget: AbortSignal): Promise<RunOutcome> {
-  const deadline = performance.now() + deps.config.runTimeBudgetMs;
+/** The run's execution budget: aborted when it runs out, and when that is (performance.now() time). */
+interface Budget {
+  signal: AbortSignal;
+  deadline: number;
+}
+
+async function executeWithin(deps: EngineDeps, run: RunRecord | ClaimedRun, lease: Lease, tools: ExecutionTools, { signal: budget, deadline }: Budget): Promise<RunOutcome> {
   const graphs = tools.graphs ?? createGraphCache();
   const writer = tools.writer ?? createRunWriter(deps.db, { clock: deps.clock });
   const unwritten: NewLog[] = [];

@@ -32,7 +32,7 @@ export const httpRequestComponent: Component = {
   type: "http_request",
   validateConfig: validateHttpConfig,
   async run(input) {
-    const { config, context, services } = input;
+    const { config, services } = input;
     let method = String(config.method).toUpperCase();
     // Templates are tenant code: rendered in the sandbox, within the node's output limit.
     const rendered = await renderRequestInSandbox(
