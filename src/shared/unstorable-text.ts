@@ -1,5 +1,13 @@
-/** What PostgreSQL cannot keep in `text` or `jsonb`: NUL, and a UTF-16 surrogate without its pair. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** A UTF-16 surrogate without its pair (no Unicode character; not valid UTF-8 either). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** What PostgreSQL cannot keep in `text` or `jsonb`: NUL, and a lone surrogate. */
+const UNSTORABLE = new RegExp(`\\u0000|${LONE_SURROGATE.source}`);
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, "g");
+
+/** `text` with each lone surrogate replaced by U+FFFD, as a UTF-8 encoder would. */
+export function replaceLoneSurrogates(text: string): string {
+  return text.replace(LONE_SURROGATES, "\uFFFD");
+}
 
 /** True when PostgreSQL can keep `text` in a `text` or `jsonb` value. */
 export function isStorableText(text: string): boolean {

@@ -1,3 +1,4 @@
+import { replaceLoneSurrogates } from "../../shared/unstorable-text.ts";
 import { NodeError } from "./node-error.ts";
 import { hasPlaceholder, renderTemplateEncoded } from "./template.ts";
 
@@ -74,10 +75,9 @@ export function renderUrl(text: string, context: unknown): URL {
  * so `/ ? # @ : & = + % \` and spaces cannot act as delimiters. Lone surrogates become U+FFFD.
  */
 export function encodeUrlValue(value: string): string {
-  return encodeURIComponent(value.replace(LONE_SURROGATE, "\uFFFD"));
+  return encodeURIComponent(replaceLoneSurrogates(value));
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** `.` and `..`, also percent-encoded: URL parsers remove them with the segment before. */
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
 
