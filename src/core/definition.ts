@@ -1,4 +1,4 @@
-import type { EdgeSpec, NodeSpec, WorkflowDefinition } from "../store/index.ts";
+import type { EdgeSpec, NodeSpec, WorkflowDefinition } from "../domain/index.ts";
 import { COMPONENTS, isNodeType } from "./components/index.ts";
 import { DomainError, type Problem } from "./errors.ts";
 import { descendantsOf, sortTopologically } from "./graph.ts";

@@ -1,15 +1,5 @@
+import type { DomainErrorCode } from "../domain/index.ts";
 import { StoreUnavailableError } from "../store/index.ts";
-
-/** Every code the core throws; each API maps them to its own status and body. */
-export type DomainErrorCode =
-  | "workflow_not_found"
-  | "run_not_found"
-  | "node_not_found"
-  | "run_not_rerunnable"
-  | "idempotency_key_in_use"
-  | "idempotency_key_mismatch"
-  | "invalid_workflow_definition"
-  | "store_unavailable";
 
 /** One problem found in input, with where it is (e.g. `nodes[2].config.url`). */
 export interface Problem {

@@ -1,4 +1,5 @@
-import { type ClaimedRun, listRunLogs, type NewLog, type NodeSpec, type RunRecord, type SettleOutcome } from "../store/index.ts";
+import type { NodeSpec } from "../domain/index.ts";
+import { type ClaimedRun, listRunLogs, type NewLog, type RunRecord, type SettleOutcome } from "../store/index.ts";
 import { COMPONENTS, NodeError, type ComponentServices, type NodeResult, type RunContext } from "./components/index.ts";
 import { OutputTooLargeError, serializeBounded } from "./sandbox/index.ts";
 import type { EngineDeps } from "./deps.ts";

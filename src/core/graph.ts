@@ -1,4 +1,4 @@
-import type { EdgeSpec, NodeSpec, WorkflowDefinition } from "../store/index.ts";
+import type { EdgeSpec, NodeSpec, WorkflowDefinition } from "../domain/index.ts";
 
 /** A definition indexed for execution. */
 export interface WorkflowGraph {

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
-import type { IdStyle } from "../store/index.ts";
+import type { IdStyle } from "../domain/index.ts";
 
 /** Generates every identifier the engine writes; injectable for deterministic tests. */
 export interface IdGenerator {

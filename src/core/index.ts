@@ -1,11 +1,11 @@
-export { DomainError, isDomainError, toDomainError, type DomainErrorCode, type DomainErrorDetails, type Problem } from "./errors.ts";
+export { DomainError, isDomainError, toDomainError, type DomainErrorDetails, type Problem } from "./errors.ts";
 export { createEngine, type Engine } from "./engine.ts";
 export { resolveDeps, DEFAULT_ENGINE_CONFIG, type EngineConfig, type EngineDeps, type EngineOptions } from "./deps.ts";
 export { createIdGenerator, createUlidFactory, type IdGenerator } from "./ids.ts";
-export { RUN_TRANSITIONS, canTransition, assertTransition, isTerminal, isRerunnable } from "./state-machine.ts";
+export { canTransition, assertTransition, isTerminal, isRerunnable } from "./state-machine.ts";
 export { validateDefinition, checkDefinition, parseDefinition, MAX_NODES, MAX_EDGES, MAX_DEFINITION_BYTES } from "./definition.ts";
 export { createGraph, ancestorsOf, descendantsOf, sortTopologically, type WorkflowGraph } from "./graph.ts";
-export { createAccount, getAccount, listApiKeys, createApiKey, resolveApiKey, revokeApiKey, hashApiKey, type CreatedApiKey } from "./accounts.ts";
+export { createAccount, getAccount, listApiKeys, createApiKey, resolveApiKey, revokeApiKey, type CreatedApiKey } from "./accounts.ts";
 export {
   createWorkflow,
   getWorkflow,
@@ -38,19 +38,6 @@ export { createGraphCache, type GraphCache } from "./graph-cache.ts";
 export { createWorker, type Worker, type WorkerOptions, type WorkerEvent } from "./worker.ts";
 export { createBackoff, type Backoff } from "./backoff.ts";
 export * from "./components/index.ts";
-export type {
-  AccountRecord,
-  ApiKeyRecord,
-  WorkflowRecord,
-  RunRecord,
-  NodeLogRecord,
-  WorkflowDefinition,
-  NodeSpec,
-  EdgeSpec,
-  NodeType,
-  IdStyle,
-  RunStatus,
-  TriggerType,
-  LogStatus,
-} from "../store/index.ts";
+export type { AccountRecord, ApiKeyRecord, WorkflowRecord, RunRecord, NodeLogRecord } from "../store/index.ts";
+export type { WorkflowDefinition, NodeSpec, EdgeSpec, NodeType, IdStyle, RunStatus, TriggerType, LogStatus } from "../domain/index.ts";
 export { createSandbox, createInThreadSandbox, defaultSandboxProcesses, DEFAULT_SANDBOX_OPTIONS, SandboxError, type Sandbox, type SandboxOptions } from "./sandbox/index.ts";

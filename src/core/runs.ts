@@ -11,9 +11,9 @@ import {
   type LogQuery,
   type NodeLogRecord,
   type RunRecord,
-  type TriggerType,
   type WorkflowRecord,
 } from "../store/index.ts";
+import type { TriggerType } from "../domain/index.ts";
 import type { EngineDeps } from "./deps.ts";
 import { DomainError } from "./errors.ts";
 import { createRunIdempotently, type StartedRun } from "./idempotency.ts";

@@ -1,16 +1,4 @@
-import type { RunStatus } from "../store/index.ts";
-
-/**
- * Allowed run status changes. `running → running` is a reclaim after an expired lease;
- * `running → pending` is a durable delay or a graceful release.
- */
-export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = Object.freeze({
-  pending: ["running"],
-  running: ["running", "pending", "completed", "failed", "awaiting_ui_interaction"],
-  awaiting_ui_interaction: ["pending", "failed"],
-  completed: [],
-  failed: [],
-});
+import { RUN_STATUSES, RUN_TRANSITIONS, type RunStatus } from "../domain/index.ts";
 
 /** True when a run may move from `from` to `to`. */
 export function canTransition(from: RunStatus, to: RunStatus): boolean {
@@ -22,12 +10,18 @@ export function assertTransition(from: RunStatus, to: RunStatus): void {
   if (!canTransition(from, to)) throw new Error(`Illegal run status change ${from} → ${to}`);
 }
 
-/** Completed and failed runs never change again. */
+/** A run whose status has no way out (completed, failed) never changes again. */
 export function isTerminal(status: RunStatus): boolean {
   return RUN_TRANSITIONS[status].length === 0;
 }
 
-/** Only finished runs can be rerun or resumed from a node. */
+/**
+ * The rule of what may be rerun or resumed from a node, stated once: finished runs only. The store's
+ * batch insert takes this list as a parameter, so the SQL never restates it.
+ */
+export const RERUNNABLE_STATUSES: readonly RunStatus[] = Object.freeze(RUN_STATUSES.filter(isTerminal));
+
+/** True when a run in `status` may be rerun or resumed. */
 export function isRerunnable(status: RunStatus): boolean {
-  return status === "completed" || status === "failed";
+  return RERUNNABLE_STATUSES.includes(status);
 }

@@ -5,9 +5,9 @@ import {
   insertWorkflow,
   listWorkflowRows,
   updateWorkflowRow,
-  type IdStyle,
   type WorkflowRecord,
 } from "../store/index.ts";
+import type { IdStyle } from "../domain/index.ts";
 import { ensureAccount } from "./accounts.ts";
 import { parseDefinition } from "./definition.ts";
 import type { EngineDeps } from "./deps.ts";

@@ -1,34 +1,4 @@
-/** Node types a definition may use (also the log's component_id). */
-export type NodeType = "trigger" | "http_request" | "transform" | "condition" | "delay" | "fail";
-
-/** One step of a workflow graph. */
-export interface NodeSpec {
-  id: string;
-  type: NodeType;
-  config?: Record<string, unknown>;
-}
-
-/** A directed edge; `branch` only on edges leaving a condition node. */
-export interface EdgeSpec {
-  source: string;
-  target: string;
-  branch?: "true" | "false";
-}
-
-/** A workflow graph as stored (jsonb) and as exchanged by both APIs. */
-export interface WorkflowDefinition {
-  nodes: NodeSpec[];
-  edges: EdgeSpec[];
-}
-
-/** Which API family a workflow belongs to; its run ids follow the same style. */
-export type IdStyle = "altostrat" | "alloy";
-/** A run's lifecycle state (see the state machine in src/core). */
-export type RunStatus = "pending" | "running" | "completed" | "failed" | "awaiting_ui_interaction";
-/** What queued a run. */
-export type TriggerType = "manual" | "webhook" | "event" | "rerun" | "resume";
-/** Outcome of one node execution. */
-export type LogStatus = "success" | "error" | "warning";
+import type { IdStyle, LogStatus, RunStatus, TriggerType, WorkflowDefinition } from "../domain/index.ts";
 
 /** A tenant: every workflow, run and key belongs to one. */
 export interface AccountRecord {
@@ -98,13 +68,18 @@ export interface NodeLogRecord {
   createdAt: Date;
 }
 
+/** An idempotency key is reserved (`in_flight`) in the run's transaction, then `done` with the run. */
+export const IDEMPOTENCY_STATES = ["in_flight", "done"] as const;
+/** One of {@link IDEMPOTENCY_STATES}. */
+export type IdempotencyState = (typeof IDEMPOTENCY_STATES)[number];
+
 /** What an idempotency key remembers for 24 hours. */
 export interface IdempotencyRecord {
   accountId: string;
   operation: string;
   key: string;
   requestHash: string;
-  state: "in_flight" | "done";
+  state: IdempotencyState;
   runId: string | null;
   response: unknown;
   createdAt: Date;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { assertTransition, canTransition, isRerunnable, isTerminal, RUN_TRANSITIONS, type RunStatus } from "../../src/core/index.ts";
+import { assertTransition, canTransition, isRerunnable, isTerminal } from "../../src/core/index.ts";
+import { RERUNNABLE_STATUSES } from "../../src/core/state-machine.ts";
+import { RUN_STATUSES, RUN_TRANSITIONS, type RunStatus } from "../../src/domain/index.ts";
 
 const STATUSES = Object.keys(RUN_TRANSITIONS) as RunStatus[];
 
@@ -40,5 +42,10 @@ describe("run state machine", () => {
 
   it("lists every status as a source", () => {
     expect(STATUSES.sort()).toEqual(["awaiting_ui_interaction", "completed", "failed", "pending", "running"]);
+    expect([...RUN_STATUSES].sort()).toEqual(STATUSES);
+  });
+
+  it("reruns exactly the finished statuses, in the vocabulary's order", () => {
+    expect(RERUNNABLE_STATUSES).toEqual(["completed", "failed"]);
   });
 });

@@ -2,7 +2,7 @@
 // name every one of them where they describe a failed node's output, so the two cannot drift.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { NODE_ERROR_CODES } from "../../src/core/components/index.ts";
+import { NODE_ERROR_CODES } from "../../src/domain/index.ts";
 
 const specs = {
   altostrat: "openapi/altostrat/workflows.yaml",

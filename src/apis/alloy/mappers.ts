@@ -1,4 +1,5 @@
-import type { NodeLogRecord, RunRecord, TriggerType } from "../../core/index.ts";
+import type { TriggerType } from "../../domain/index.ts";
+import type { NodeLogRecord, RunRecord } from "../../core/index.ts";
 import type { components } from "../../../generated/alloy/schema.d.ts";
 
 type Schemas = components["schemas"];

@@ -1,4 +1,4 @@
-import type { NodeSpec, NodeType } from "../../store/index.ts";
+import type { NodeSpec, NodeType } from "../../domain/index.ts";
 import type { Problem } from "../errors.ts";
 import type { SandboxTask, TaskAnswer } from "../sandbox/index.ts";
 import type { NetworkPolicy } from "./network-policy.ts";

@@ -1,4 +1,4 @@
-import type { NodeType } from "../../store/index.ts";
+import type { NodeType } from "../../domain/index.ts";
 import type { Component } from "./component.ts";
 import { conditionComponent } from "./condition.ts";
 import { delayComponent } from "./delay.ts";
@@ -23,7 +23,7 @@ export function isNodeType(type: unknown): type is NodeType {
 }
 
 export type { Component, ComponentServices, NodeInput, NodeResult, RunContext, RunSandbox } from "./component.ts";
-export { NodeError, NODE_ERROR_CODES, type NodeErrorCode } from "./node-error.ts";
+export { NodeError } from "./node-error.ts";
 export { assertAllowedDestination, isPrivateAddress, systemLookup, type Lookup, type NetworkPolicy } from "./network-policy.ts";
 export { renderTemplate, renderValue, readPath } from "./template.ts";
 export { isTruthy } from "./condition.ts";

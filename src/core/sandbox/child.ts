@@ -1,7 +1,8 @@
 // Entry of a sandbox process: runs one task at a time and answers with its result or its failure.
 // The pool that forked it enforces the time limit (by killing the process) and V8 the heap limit
 // (--max-old-space-size: an expression that allocates past it ends this process, not the server).
-import { NodeError, type NodeErrorCode } from "../components/node-error.ts";
+import type { NodeErrorCode } from "../../domain/index.ts";
+import { NodeError } from "../components/node-error.ts";
 import { OutputTooLargeError } from "./output-size.ts";
 import type { ChildReply, ChildRequest } from "./protocol.ts";
 import { runTask, SandboxTaskError } from "./tasks.ts";

@@ -2,7 +2,7 @@ import { availableParallelism, setPriority } from "node:os";
 import { fork, type ChildProcess } from "node:child_process";
 import type { Socket } from "node:net";
 import { fileURLToPath } from "node:url";
-import type { NodeErrorCode } from "../components/node-error.ts";
+import type { NodeErrorCode } from "../../domain/index.ts";
 import type { ChildReply, ChildRequest } from "./protocol.ts";
 import type { SandboxTask, TaskAnswer } from "./tasks.ts";
 

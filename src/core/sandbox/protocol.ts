@@ -1,4 +1,4 @@
-import type { NodeErrorCode } from "../components/node-error.ts";
+import type { NodeErrorCode } from "../../domain/index.ts";
 import type { SandboxFailureCode, TaskLimits } from "./pool.ts";
 import type { SandboxTask, TaskAnswer } from "./tasks.ts";
 

@@ -1,5 +1,6 @@
 import type { Db } from "../db.ts";
-import type { LogStatus, NodeLogRecord } from "../records.ts";
+import type { LogStatus } from "../../domain/index.ts";
+import type { NodeLogRecord } from "../records.ts";
 
 const LOG_COLUMNS = `id, run_id AS "runId", workflow_id AS "workflowId", node_id AS "nodeId", component_id AS "componentId",
   status, output, copied_from AS "copiedFrom", started_at AS "startedAt", created_at AS "createdAt"`;

@@ -1,5 +1,6 @@
 import type { Db } from "../db.ts";
-import type { WorkflowDefinition, WorkflowRecord } from "../records.ts";
+import type { WorkflowDefinition } from "../../domain/index.ts";
+import type { WorkflowRecord } from "../records.ts";
 
 const WORKFLOW_COLUMNS = `id, account_id AS "accountId", id_style AS "idStyle", name, description, version, definition,
   webhook_token AS "webhookToken", created_at AS "createdAt", updated_at AS "updatedAt"`;
