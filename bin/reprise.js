@@ -2,7 +2,8 @@
 // Entry point of the `reprise` command: runs src/main.ts with Node's own type stripping (no build
 // step, no loader; bench/RESULTS.md figure 9 compares it with tsx).
 // `reprise start` runs the server in a child node process with the heap flags of ./heap-flags.js
-// (V8 reads them only at startup), unless the caller already sized the heap; other commands run here.
+// (V8 reads them only at startup), unless the caller already sized the heap; `reprise contract` runs
+// scripts/lib/contract-command.mjs; other commands run here.
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { heapFlagsToAdd } from "./heap-flags.js";
@@ -25,6 +26,11 @@ if (flags.length > 0) {
     process.kill(process.pid, signal);
     setTimeout(() => process.exit(128 + (constants.signals[signal] ?? 0)), 1000);
   });
+} else if (process.argv[2] === "contract") {
+  // Plain JavaScript all the way to vitest: Node strips no types under node_modules, where an
+  // installed package lives, and vitest compiles the test files itself.
+  const { runContractCommand } = await import("../scripts/lib/contract-command.mjs");
+  process.exitCode = await runContractCommand(process.argv.slice(3), { name: "reprise contract" });
 } else {
   await import("../src/main.ts");
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/servers.ts";
+import type { TestServer } from "../support/servers.ts";
 import {
   ARAZZO_FILES,
   createCoverageRecorder,
@@ -11,12 +11,13 @@ import {
   startMockTarget,
   startServerTarget,
   STATEFUL_WORKFLOWS,
+  type CheckResult,
   type ContractTarget,
   type ScenarioReport,
 } from "./harness/index.ts";
 import { ALL_SCENARIOS } from "./scenarios/index.ts";
 
-// `npm run test:contract -- --target=<url>` sets CONTRACT_TARGETS=deployment; `npm test` runs mock and server.
+// `reprise contract` and `npm run test:contract` set CONTRACT_TARGETS; `npm test` runs mock and server.
 const LABELS = (process.env.CONTRACT_TARGETS ?? "mock,server").split(",").map((s) => s.trim()).filter(Boolean);
 const reports = new Map<string, ScenarioReport>();
 const targets = new Map<string, ContractTarget>();
@@ -29,6 +30,8 @@ beforeAll(async () => {
     if (label === "mock") return startMockTarget();
     if (label === "deployment") return startDeploymentTarget(process.env);
     if (label !== "server") throw new Error(`Unknown contract target '${label}' (mock, server, deployment)`);
+    // Loaded only for this target: a run against a deployment or the mock needs no server code.
+    const { startTestServer } = await import("../support/servers.ts");
     server = await startTestServer({ SHUTDOWN_DEADLINE_MS: "200" });
     return startServerTarget(server);
   };
@@ -48,14 +51,20 @@ afterAll(async () => {
 describe("contract scenarios", () => {
   for (const label of LABELS) {
     for (const scenario of ALL_SCENARIOS) {
-      it(`${scenario.name} [${label}]`, async () => {
+      it(`${scenario.name} [${label}]`, async (ctx) => {
         const target = targets.get(label)!;
         const part = await runScenario(target, scenario, { coverage: createCoverageRecorder("scenarios", target) });
         const report = reports.get(label) ?? { target: label, checks: [], violations: [] };
         report.checks.push(...part.checks);
         report.violations.push(...part.violations);
         reports.set(label, report);
+        // For reporters (reprise contract's JSON summary): every check with its outcome and reason.
+        (ctx.task.meta as { checks?: CheckResult[] }).checks = part.checks;
+        const notRun = part.checks.filter((c) => c.outcome === "not-run");
+        for (const c of notRun) await ctx.annotate(`${c.check}: ${c.detail ?? "no reason given"}`, "not run");
         expect(listFailures(part)).toEqual([]);
+        // A scenario that could not run at all is a skipped test with its reason, not a pass.
+        if (notRun.length > 0 && notRun.length === part.checks.length) ctx.skip(notRun.map((c) => c.detail).join("; "));
       });
     }
   }
@@ -81,7 +90,7 @@ describe("contract scenarios", () => {
 describe("Arazzo workflows (redocly respect)", () => {
   for (const label of LABELS) {
     for (const api of ["altostrat", "alloy"] as const) {
-      it(`${api} rerun workflows [${label}]`, async () => {
+      it(`${api} rerun workflows [${label}]`, async (ctx) => {
         const target = targets.get(label)!;
         const url = direct.get(label)![api];
         const inputs = {
@@ -93,14 +102,13 @@ describe("Arazzo workflows (redocly respect)", () => {
         const missing = !url ? `no ${api} URL` : api === "alloy" && !inputs.workflowId ? "no Alloy workflow (CONTRACT_ALLOY_WORKFLOW_ID)" : undefined;
         if (missing) {
           expect(label, `only a deployment may lack what the ${api} workflows need (${missing})`).toBe("deployment");
-          console.log(`[${label}] ${api} Arazzo workflows not run: ${missing}`);
-          return;
+          ctx.skip(missing);
         }
         // The mock keeps no state, so the stateful loop is left out there (and only there).
         const skip = target.kind === "mock" ? [...STATEFUL_WORKFLOWS[api]] : [];
         if (api === "alloy" && !inputs.slowWorkflowId) {
           expect(label, "only a deployment may lack a slow Alloy workflow").toBe("deployment");
-          console.log(`[${label}] alloy Arazzo workflow rerun-unfinished-execution not run: no CONTRACT_ALLOY_SLOW_WORKFLOW_ID`);
+          await ctx.annotate("rerun-unfinished-execution: no slow Alloy workflow (CONTRACT_ALLOY_SLOW_WORKFLOW_ID or --alloy-slow-workflow)", "not run");
           skip.push("rerun-unfinished-execution");
         }
         const coverage = { recorder: createCoverageRecorder("arazzo", target), api };

@@ -43,6 +43,7 @@ describe("npm run test:contract targets", () => {
     expect(result.output.trimEnd().split("\n")).toEqual([
       "test:contract: targets deployment",
       `  deployment Altostrat ${answering}, Alloy ${alloy}; behind Prism's validating proxy`,
+      "             settings: altostrat from --target, alloy from --alloy, token from CONTRACT_TOKEN, apiKey from CONTRACT_API_KEY",
       `test:contract: deployment unreachable: Alloy ${alloy} (connect ECONNREFUSED 127.0.0.1:${port}); nothing was run`,
     ]);
   });

@@ -73,5 +73,7 @@ export function formatMatrix(reports: ScenarioReport[]): string {
     const count = (o: Outcome) => r.checks.filter((c) => c.outcome === o).length;
     return `${r.target}: ${count("passed")} passed, ${count("failed")} failed, ${count("not-applicable")} not applicable, ${count("not-run")} not run, ${r.violations.length} conformance violations`;
   });
-  return [header, ...lines, "", ...totals].join("\n");
+  // A check that did not run says why, under the table (the cell would be too narrow).
+  const reasons = reports.flatMap((r) => r.checks.filter((c) => c.outcome === "not-run").map((c) => `NOT RUN [${r.target}] ${c.scenario} › ${c.check}: ${c.detail ?? "no reason given"}`));
+  return [header, ...lines, ...(reasons.length > 0 ? ["", ...reasons] : []), "", ...totals].join("\n");
 }
