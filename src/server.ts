@@ -6,10 +6,10 @@ import { createAlloyApp, type AlloyAppOptions } from "./apis/alloy/index.ts";
 import { createAltostratApp, type AltostratAppOptions } from "./apis/altostrat/index.ts";
 import { createApiKeyAuthenticator, createJwtVerifier } from "./auth/index.ts";
 import type { Config } from "./config.ts";
-import { createEngine, createSandbox, toDomainError, type Engine, type RetentionTask, type Worker, type WorkerEvent } from "./core/index.ts";
+import { createEngine, createSandbox, type Engine, type RetentionTask, type Worker, type WorkerEvent } from "./core/index.ts";
 import { closeListener, createWorkerId, mountHealth } from "./lifecycle.ts";
 import { createLogger, createRequestId } from "./log/index.ts";
-import { findAccountIdByKeyHash, openStore, StoreUnavailableError, type Db } from "./store/index.ts";
+import { openStore, StoreUnavailableError, type Db } from "./store/index.ts";
 
 /** Things tests and benchmarks inject instead of patching globals. */
 export interface ServerOverrides {
@@ -76,10 +76,8 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   });
   const clockMs = overrides.clock ? () => (overrides.clock as () => Date)().getTime() : undefined;
   const verifier = createJwtVerifier({ ...config.jwt, algorithms: [...config.jwt.algorithms], ...(clockMs ? { clock: clockMs } : {}) });
-  // A key lookup during a store outage must answer 503 store_unavailable, like every other store call.
-  const apiKeys = createApiKeyAuthenticator({
-    resolveHash: (hash) => findAccountIdByKeyHash(db, hash).then((id) => id ?? null, (err: unknown) => Promise.reject(toDomainError(err))),
-  });
+  // Through the engine, so a key lookup during a store outage answers 503 store_unavailable like every other store call.
+  const apiKeys = createApiKeyAuthenticator({ resolveKey: (key) => engine.resolveApiKey(key) });
 
   const shared = {
     engine,

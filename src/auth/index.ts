@@ -14,14 +14,5 @@ export {
   type MintDevTokenOptions,
   type TokenAccount,
 } from "./altostrat-jwt.ts";
-export {
-  API_KEY_PREFIX,
-  createApiKeyAuthenticator,
-  generateApiKey,
-  hashApiKey,
-  type ApiKeyAuthenticator,
-  type ApiKeyAuthenticatorOptions,
-  type GeneratedApiKey,
-  type KeyAccount,
-} from "./alloy-api-key.ts";
+export { createApiKeyAuthenticator, type ApiKeyAuthenticator, type ApiKeyAuthenticatorOptions, type KeyAccount } from "./alloy-api-key.ts";
 export { ApiVersionError, checkApiVersion, SUPPORTED_API_VERSION } from "./api-version.ts";

@@ -1,4 +1,4 @@
-import { hashApiKey } from "../shared/api-key-hash.ts";
+import { generateApiKey, hashApiKey, isApiKey } from "../shared/api-key.ts";
 import {
   ensureAccountRow,
   findAccount,
@@ -18,8 +18,6 @@ type Deps = Pick<EngineDeps, "db" | "clock" | "ids">;
 export interface CreatedApiKey extends ApiKeyRecord {
   key: string;
 }
-
-const API_KEY_FORMAT = /^alloy_[0-9A-Za-z]{40}$/;
 
 /** Creates an account (the tenant every workflow and run belongs to). */
 export async function createAccount(deps: Deps, input: { name: string; id?: string }): Promise<AccountRecord> {
@@ -47,22 +45,22 @@ export async function listApiKeys(deps: Pick<EngineDeps, "db">, accountId: strin
 /** Creates an API key for an account (created first if it does not exist); the plaintext is returned only here. */
 export async function createApiKey(deps: Deps, accountId: string, options: { name?: string } = {}): Promise<CreatedApiKey> {
   await ensureAccount(deps, accountId);
-  const key = deps.ids.apiKeySecret();
+  const key = generateApiKey();
   const record = await insertApiKey(deps.db, {
     id: deps.ids.apiKey(),
     accountId,
     name: options.name ?? null,
-    keyHash: hashApiKey(key),
-    keyPrefix: key.slice(0, 10),
+    keyHash: key.hash,
+    keyPrefix: key.prefix,
     createdAt: deps.clock(),
     revokedAt: null,
   });
-  return { ...record, key };
+  return { ...record, key: key.plaintext };
 }
 
 /** The account a plaintext key belongs to, or null for unknown, malformed or revoked keys. */
 export async function resolveApiKey(deps: Pick<EngineDeps, "db">, plaintext: string): Promise<string | null> {
-  if (!API_KEY_FORMAT.test(plaintext)) return null;
+  if (!isApiKey(plaintext)) return null;
   return (await findAccountIdByKeyHash(deps.db, hashApiKey(plaintext))) ?? null;
 }
 
@@ -71,4 +69,3 @@ export async function revokeApiKey(deps: Deps, accountId: string, keyId: string)
   return revokeApiKeyRow(deps.db, accountId, keyId, deps.clock());
 }
 
-export { hashApiKey };

@@ -9,15 +9,12 @@ export interface IdGenerator {
   run(style: IdStyle): string;
   log(): string;
   webhookToken(): string;
-  /** A fresh API key secret: `alloy_` + 40 base62 characters. */
-  apiKeySecret(): string;
   /** A worker's lease owner name. */
   worker(): string;
 }
 
 const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
 const BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz";
-const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /**
  * Lowercase ULIDs (26 chars of [0-9a-z]), monotonic within one millisecond so ids sort in
@@ -71,7 +68,6 @@ export function createIdGenerator(clock: () => Date = () => new Date()): IdGener
     run: (style) => (style === "alloy" ? `${randomBytes(4).toString("hex")}-${randomBytes(4).toString("hex")}` : `fl_run_${ulid()}`),
     log: () => `fl_log_${ulid()}`,
     webhookToken: () => `whk_${randomString(BASE36, 32)}`,
-    apiKeySecret: () => `alloy_${randomString(BASE62, 40)}`,
     worker: () => `wk_${randomString(BASE36, 12)}`,
   };
 }

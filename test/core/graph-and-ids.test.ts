@@ -29,7 +29,6 @@ describe("ids", () => {
     { name: "alloy run", make: () => ids.run("alloy"), want: /^[0-9a-f]{8}-[0-9a-f]{8}$/ },
     { name: "log", make: () => ids.log(), want: /^fl_log_[0-9a-z]{26}$/ },
     { name: "webhook token", make: () => ids.webhookToken(), want: /^whk_[0-9a-z]{32}$/ },
-    { name: "api key", make: () => ids.apiKeySecret(), want: /^alloy_[0-9A-Za-z]{40}$/ },
   ])("$name matches $want", ({ make, want }) => {
     expect(make()).toMatch(want);
   });

@@ -106,6 +106,13 @@ describe("operational behaviour", () => {
           op: { path: "/workflows/{workflowId}/execute", method: "post" },
         },
         { api: "alloy" as const, url: `${server.alloyUrl}/workflows/${alloyWf.id}/logs`, init: { headers: alloyHeaders }, op: { path: "/workflows/{workflowId}/logs", method: "get" } },
+        // A key this process has not resolved yet needs the store to be told apart from an unknown one.
+        {
+          api: "alloy" as const,
+          url: `${server.alloyUrl}/workflows/${alloyWf.id}/logs`,
+          init: { headers: { ...alloyHeaders, Authorization: `bearer alloy_${"x".repeat(40)}` } },
+          op: { path: "/workflows/{workflowId}/logs", method: "get" },
+        },
       ];
       for (const { api, url, init, op } of cases) {
         const answer = await expectError(api, await fetch(url, init), { status: 503, code: "store_unavailable", op, ...(api === "altostrat" ? { type: "api_error" } : {}) });
