@@ -4,7 +4,7 @@ import { DEFAULT_ENGINE_CONFIG, DEFAULT_SANDBOX_OPTIONS, defaultSandboxProcesses
 
 /** Where runs and workflows live: PostgreSQL when DATABASE_URL is set, else PGlite on disk or in memory. */
 export type StoreConfig =
-  | { readonly kind: "postgres"; readonly databaseUrl: string; readonly poolSize: number }
+  | { readonly kind: "postgres"; readonly databaseUrl: string; readonly poolSize: number; readonly startupTimeoutMs: number }
   | { readonly kind: "file"; readonly dataDir: string }
   | { readonly kind: "memory" };
 
@@ -108,12 +108,17 @@ const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: MB, gb: 1024 * 
  */
 export const DEFAULT_WORKER_CONCURRENCY = 32;
 
+/** How long start-up retries an unreachable PostgreSQL before exiting 1 (STORE_STARTUP_TIMEOUT_MS). */
+export const DEFAULT_STORE_STARTUP_TIMEOUT_MS = 60_000;
+
 export function loadConfig(env: Env = process.env): Config {
   const read = createReader(env);
   const nodeEnv = read.choice("NODE_ENV", NODE_ENVS, "development");
   const production = nodeEnv === "production";
   const databaseUrl = read.databaseUrl("DATABASE_URL");
   const poolSize = read.integer("PG_POOL_SIZE", 10, 1, 1000);
+  // Start-up keeps trying an unreachable PostgreSQL this long (a supervisor may start Reprise first).
+  const startupTimeoutMs = read.integer("STORE_STARTUP_TIMEOUT_MS", DEFAULT_STORE_STARTUP_TIMEOUT_MS, 0, 3_600_000);
   const dataDir = read.string("REPRISE_DATA_DIR") ?? "./data";
   const storeKind = read.choice("REPRISE_STORE", ["file", "memory"] as const, "file");
   const host = read.string("HOST") ?? "127.0.0.1";
@@ -125,7 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const store: StoreConfig =
     databaseUrl !== undefined
-      ? { kind: "postgres", databaseUrl, poolSize }
+      ? { kind: "postgres", databaseUrl, poolSize, startupTimeoutMs }
       : storeKind === "memory"
         ? { kind: "memory" }
         : { kind: "file", dataDir };

@@ -3,6 +3,8 @@ import type { Server } from "node:http";
 import { hostname } from "node:os";
 import type express from "express";
 import type { Logger } from "pino";
+import type { StoreConfig } from "./config.ts";
+import { connectWithRetry, describePostgresTarget } from "./store/connect-with-retry.ts";
 import type { Db } from "./store/index.ts";
 
 /** How long /readyz waits for `SELECT 1` before answering 503 (the pool has its own, longer, timeouts). */
@@ -19,6 +21,22 @@ const STOP_GRACE_MS = 5_000;
 export function createWorkerId(pid: number = process.pid, host: string = hostname()): string {
   const safeHost = host.split(".")[0]!.replace(/[^A-Za-z0-9-]/g, "").slice(0, 32) || "host";
   return `wk_${safeHost}_${pid}_${randomBytes(3).toString("hex")}`;
+}
+
+/**
+ * Runs `start` (open and migrate the store, start the workers) and, while PostgreSQL is unreachable,
+ * runs it again with backoff until STORE_STARTUP_TIMEOUT_MS; then fails with one line naming the
+ * server it could not reach. Each failed attempt is logged once as a warning. PGlite is started once.
+ */
+export function startWhenStoreIsReachable<T>(store: StoreConfig, logger: Logger, start: () => Promise<T>): Promise<T> {
+  if (store.kind !== "postgres") return start();
+  const target = describePostgresTarget(store.databaseUrl);
+  return connectWithRetry(start, {
+    target,
+    deadlineMs: store.startupTimeoutMs,
+    deadlineSetting: "STORE_STARTUP_TIMEOUT_MS",
+    onRetry: ({ attempt, delayMs, reason }) => logger.warn({ attempt, retryInMs: delayMs, reason }, `${target} is not reachable yet: retrying`),
+  });
 }
 
 /** Liveness and readiness, outside both vendor contracts (documented in the README). */

@@ -49,7 +49,8 @@ describe("loadConfig", () => {
   });
 
   const good: { name: string; given: Record<string, string>; want: (c: Config) => unknown; value: unknown }[] = [
-    { name: "DATABASE_URL selects PostgreSQL", given: { DATABASE_URL: "postgres://u:p@db/reprise", PG_POOL_SIZE: "4", REPRISE_STORE: "memory" }, want: (c) => c.store, value: { kind: "postgres", databaseUrl: "postgres://u:p@db/reprise", poolSize: 4 } },
+    { name: "DATABASE_URL selects PostgreSQL", given: { DATABASE_URL: "postgres://u:p@db/reprise", PG_POOL_SIZE: "4", REPRISE_STORE: "memory" }, want: (c) => c.store, value: { kind: "postgres", databaseUrl: "postgres://u:p@db/reprise", poolSize: 4, startupTimeoutMs: 60_000 } },
+    { name: "STORE_STARTUP_TIMEOUT_MS sets the start-up deadline", given: { DATABASE_URL: "postgres://u:p@db/reprise", STORE_STARTUP_TIMEOUT_MS: "5000" }, want: (c) => c.store.kind === "postgres" && c.store.startupTimeoutMs, value: 5_000 },
     { name: "memory store", given: { REPRISE_STORE: "memory" }, want: (c) => c.store, value: { kind: "memory" } },
     { name: "file store in a chosen directory", given: { REPRISE_DATA_DIR: "/var/lib/reprise" }, want: (c) => c.store, value: { kind: "file", dataDir: "/var/lib/reprise" } },
     { name: "port 0 for both listeners", given: { ALTOSTRAT_PORT: "0", ALLOY_PORT: "0" }, want: (c) => [c.server.altostratPort, c.server.alloyPort], value: [0, 0] },

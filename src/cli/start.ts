@@ -2,8 +2,9 @@ import { mintDevToken } from "../auth/index.ts";
 import type { Config } from "../config.ts";
 import { redactConfig } from "../config.ts";
 import { createLogger } from "../log/index.ts";
-import { stopOnSignals } from "../lifecycle.ts";
+import { startWhenStoreIsReachable, stopOnSignals } from "../lifecycle.ts";
 import { startServer, type RunningServer } from "../server.ts";
+import { resolveStore } from "../store/index.ts";
 import { DEMO_ACCOUNT_ID, ensureDemo, issueDemoApiKey } from "./demo.ts";
 import { preparePipelineOutputs } from "./pipeline.ts";
 
@@ -14,7 +15,7 @@ export async function runStart(config: Config, root: string): Promise<void> {
   if (config.jwt.usesDevelopmentSecret) logger.warn("JWT_SECRET is not set: using the development secret (never in production)");
   logger.info({ config: redactConfig(config) }, "starting");
 
-  const server = await startServer(config, { logger, root });
+  const server = await startWhenStoreIsReachable(config.store, logger, () => startServer(config, { logger, root }));
   stopOnSignals(server, logger, { deadlineMs: config.worker.shutdownDeadlineMs });
   // In production no demo account is seeded and no credential is printed: with several processes
   // each start would revoke the key the others printed, and a printed token would be a real one.
@@ -53,6 +54,5 @@ function printListeners(config: Config, server: RunningServer): void {
 }
 
 function describeStore(config: Config): string {
-  const store = config.store;
-  return store.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : store.kind === "memory" ? "PGlite in memory" : `PGlite in ${store.dataDir}`;
+  return resolveStore(config.store).description;
 }
