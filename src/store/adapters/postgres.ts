@@ -157,15 +157,24 @@ function createListener(config: pg.PoolConfig) {
     }, delay).unref();
   };
 
+  // Only an outage is waited out; any other failure still fails the caller.
+  const keepTrying = (err: unknown): undefined => {
+    if (!isUnavailable(err)) throw err;
+    reconnectAfter(250);
+    return undefined;
+  };
+
   return {
     async listen(channel: string, onNotify: NotifyHandler): Promise<() => Promise<void>> {
       if (closed) throw new StoreUnavailableError("The PostgreSQL store is closed");
-      const c = client ?? (await connect());
+      // Unreachable now (a slow first connection on a loaded host, a restart): the subscription is
+      // kept and made by the reconnect loop, so a worker starts anyway and its poll covers the gap.
+      const c = client ?? (await connect().catch((err: unknown) => keepTrying(err)));
       let set = handlers.get(channel);
       if (!set) {
         set = new Set();
         handlers.set(channel, set);
-        await c.query(`LISTEN ${quoteIdent(channel)}`);
+        if (c) await c.query(`LISTEN ${quoteIdent(channel)}`).catch((err: unknown) => keepTrying(err));
       }
       set.add(onNotify);
       return async () => {
@@ -195,13 +204,16 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof StoreUnavailableError) throw err;
-    const code = (err as { code?: unknown }).code;
-    const message = err instanceof Error ? err.message : String(err);
-    const isConnectionClass = typeof code === "string" && code.startsWith("08");
-    if ((typeof code === "string" && UNAVAILABLE_CODES.has(code)) || isConnectionClass || UNAVAILABLE_MESSAGES.test(message)) {
-      throw new StoreUnavailableError(`PostgreSQL is unavailable: ${message}`, { cause: err });
-    }
-    throw err;
+    if (err instanceof StoreUnavailableError || !isUnavailable(err)) throw err;
+    throw new StoreUnavailableError(`PostgreSQL is unavailable: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
+}
+
+/** True for a failure to reach the server (or a server shutting down), false for an SQL error. */
+function isUnavailable(err: unknown): boolean {
+  if (err instanceof StoreUnavailableError) return true;
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  const isConnectionClass = typeof code === "string" && code.startsWith("08");
+  return (typeof code === "string" && UNAVAILABLE_CODES.has(code)) || isConnectionClass || UNAVAILABLE_MESSAGES.test(message);
 }
