@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// npm run check:generated: regenerate into a temporary folder and fail naming every stale file in generated/.
+// npm run check:generated: regenerate into a temporary folder (the bundles, their types and the run console)
+// and fail naming every stale file in generated/.
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { buildConsole, CONSOLE_DIR } from "./lib/console.mjs";
 import { generateApis, listApis } from "./lib/pipeline.mjs";
 
 const root = process.cwd();
@@ -11,15 +13,17 @@ const tmp = await mkdtemp(path.join(os.tmpdir(), "reprise-generated-"));
 try {
   const apis = await listApis(root);
   await generateApis(root, apis, tmp);
+  // The run console is built from src/console/ and the fresh bundles: a stale console is stale output too.
+  await buildConsole(root, tmp);
   const stale = [];
-  for (const api of apis) {
-    const fresh = await listFiles(path.join(tmp, api.name));
-    const committed = await listFiles(path.join(root, "generated", api.name));
+  for (const folder of [...apis.map((api) => api.name), CONSOLE_DIR]) {
+    const fresh = await listFiles(path.join(tmp, folder));
+    const committed = await listFiles(path.join(root, "generated", folder));
     for (const name of new Set([...fresh, ...committed])) {
-      const rel = path.join("generated", api.name, name);
+      const rel = path.join("generated", folder, name);
       if (!committed.includes(name)) stale.push(`${rel} (missing)`);
       else if (!fresh.includes(name)) stale.push(`${rel} (no longer generated)`);
-      else if ((await readFile(path.join(tmp, api.name, name), "utf8")) !== (await readFile(path.join(root, rel), "utf8")))
+      else if ((await readFile(path.join(tmp, folder, name), "utf8")) !== (await readFile(path.join(root, rel), "utf8")))
         stale.push(`${rel} (stale)`);
     }
   }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// npm run generate: lint both specs, bundle each to generated/<api>/openapi.yaml, emit generated/<api>/schema.d.ts.
+// npm run generate: lint both specs, bundle each to generated/<api>/openapi.yaml, emit generated/<api>/schema.d.ts,
+// and build the run console (src/console/) into generated/console/.
 import path from "node:path";
+import { buildConsole } from "./lib/console.mjs";
 import { bundleApis, listApis, loadTypeEmitter, runRedocly, writeGenerated } from "./lib/pipeline.mjs";
 
 const root = process.cwd();
@@ -17,5 +19,6 @@ if (lint.code !== 0) {
   process.exit(1);
 }
 const written = await writeGenerated(apis, await bundling, path.join(root, "generated"));
+written.push(...(await buildConsole(root, path.join(root, "generated"))));
 for (const file of written) console.log(`generate: wrote ${path.relative(root, file)}`);
 console.log(`generate: done in ${((performance.now() - started) / 1000).toFixed(2)} s`);

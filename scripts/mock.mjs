@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // npm run mock [-- --dynamic] [-- --host HOST] [-- --help]: Prism mocks of both APIs, each on its own port.
-// Ports: ALTOSTRAT_MOCK_PORT (4011) and ALLOY_MOCK_PORT (4012).
+// Ports: ALTOSTRAT_MOCK_PORT (4011) and ALLOY_MOCK_PORT (4012); the run console on CONSOLE_MOCK_PORT (4010).
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { listApis } from "./lib/pipeline.mjs";
 import { startPrism } from "./lib/prism.mjs";
+import { readExampleWorkflowId, startConsoleServer } from "./lib/console-server.mjs";
 
 const USAGE = `usage: npm run mock [-- --dynamic] [-- --host HOST]
 
 Serves a Prism mock of each API from its bundle in generated/: Altostrat on ALTOSTRAT_MOCK_PORT
-(4011), Alloy on ALLOY_MOCK_PORT (4012). Ctrl-C stops both.
+(4011), Alloy on ALLOY_MOCK_PORT (4012), and the run console pointed at both on
+CONSOLE_MOCK_PORT (4010, at /console). Ctrl-C stops both.
 
   --dynamic     answer with generated data instead of the spec's named examples
   --host HOST   interface to listen on (default 127.0.0.1)
@@ -64,7 +66,26 @@ if (failed.length > 0) {
   await stopAll(1);
 } else {
   for (const { value } of started) console.log(`mock: ${value.api.name} at ${value.mock.url} (${values.dynamic ? "dynamic" : "static examples"})`);
+  await serveConsole(started.map(({ value }) => value));
   console.log("mock: Ctrl-C stops both.");
+}
+
+/** The run console, pointed at the mocks and opening on each contract's example workflow (CONSOLE_MOCK_PORT, 4010). */
+async function serveConsole(mocks) {
+  const envPort = process.env.CONSOLE_MOCK_PORT;
+  const port = Number(envPort || 4010);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return console.error(`mock: CONSOLE_MOCK_PORT=${envPort} is not a port; the run console is not served`);
+  const config = { api: "altostrat", baseUrls: {}, workflowIds: {} };
+  for (const { api, mock } of mocks) {
+    config.baseUrls[api.name] = mock.url;
+    config.workflowIds[api.name] = await readExampleWorkflowId(path.join(root, "generated", api.name, "openapi.yaml"));
+  }
+  try {
+    const server = await startConsoleServer({ root, host: values.host, port, config });
+    console.log(`mock: run console at ${server.url} (any token is accepted)`);
+  } catch (error) {
+    console.error(`mock: the run console is not served: ${error instanceof Error ? error.message : error}`);
+  }
 }
 
 function stopChild(child) {

@@ -9,7 +9,8 @@ describe("drift check (npm run check:generated)", () => {
 
   beforeAll(async () => {
     copy = await mkdtemp(path.join(os.tmpdir(), "reprise-drift-"));
-    for (const entry of ["openapi", "generated", "scripts", "redocly.yaml"]) {
+    // src/ too: the run console in generated/console is built from src/console and src/client.
+    for (const entry of ["openapi", "generated", "scripts", "src", "redocly.yaml"]) {
       await cp(path.join(REPO_ROOT, entry), path.join(copy, entry), { recursive: true });
     }
     await symlink(path.join(REPO_ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
@@ -37,5 +38,18 @@ describe("drift check (npm run check:generated)", () => {
     expect(result.output).toContain("generated/altostrat/openapi.yaml (stale)");
     expect(result.output).toContain("generated/altostrat/schema.d.ts (stale)");
     expect(result.output).not.toContain("generated/alloy/");
+  });
+
+  it("fails naming the run console when its source changed without rebuilding", async () => {
+    const view = path.join(copy, "src/console/view.ts");
+    const text = await readFile(view, "utf8");
+    const changed = text.replace("This workflow has no runs yet.", "No runs yet.");
+    expect(changed).not.toBe(text);
+    await writeFile(view, changed);
+
+    const result = await runScript(copy, "check-generated.mjs");
+    expect(result.code).toBe(1);
+    expect(result.output).toContain("generated/console/console.js (stale)");
+    expect(result.output).not.toContain("generated/console/index.html");
   });
 });

@@ -25,6 +25,7 @@ export function toApiAppOptions(api: "altostrat" | "alloy", options: SharedAppOp
   return {
     specFile: path.join(root, `generated/${api}/openapi.yaml`),
     docsDir: path.join(root, `dist/docs/${api}`),
+    console: { dir: path.join(root, "generated/console"), api },
     validateResponses: options.validateResponses,
     bodyLimit: options.bodyLimit,
     logger: options.logger,

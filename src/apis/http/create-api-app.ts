@@ -3,6 +3,7 @@ import path from "node:path";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import { createCors, readCorsPolicy, type CorsOrigins } from "./cors.ts";
+import { mountConsole, type ConsoleRoute } from "./console-route.ts";
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
 import { readDateTime } from "./date-time.ts";
 import { HttpProblem, invalidParameter, toProblem, type Problem } from "./problem.ts";
@@ -36,6 +37,8 @@ export interface ApiAppOptions<Ctx> {
   logger: Logger;
   /** Folder holding `index.html` of this API's reference, served at /docs. */
   docsDir?: string;
+  /** The built run console, served at /console. */
+  console?: ConsoleRoute;
   /** Origins allowed to call this API from a browser (CORS, see cors.ts); unset: no CORS handling. */
   corsOrigins?: CorsOrigins;
   /** Extra routes outside the contract (health checks), mounted before validation. */
@@ -77,6 +80,7 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
   });
   if (options.corsOrigins) app.use(createCors(options.corsOrigins, readCorsPolicy(spec, operations)));
   if (options.docsDir) mountDocs(app, options.docsDir);
+  if (options.console) mountConsole(app, options.console);
   options.mountOperational?.(app);
 
   app.use((req, _res, next) => {
