@@ -62,7 +62,8 @@ describe("contract scenarios", () => {
         (ctx.task.meta as { checks?: CheckResult[] }).checks = part.checks;
         const notRun = part.checks.filter((c) => c.outcome === "not-run");
         for (const c of notRun) await ctx.annotate(`${c.check}: ${c.detail ?? "no reason given"}`, "not run");
-        expect(listFailures(part)).toEqual([]);
+        const failures = listFailures(part);
+        expect(failures, failures.join("\n")).toEqual([]);
         // A scenario that could not run at all is a skipped test with its reason, not a pass.
         if (notRun.length > 0 && notRun.length === part.checks.length) ctx.skip(notRun.map((c) => c.detail).join("; "));
       });
