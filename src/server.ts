@@ -9,7 +9,7 @@ import type { Config } from "./config.ts";
 import { createEngine, createSandbox, type Engine, type RetentionTask, type Worker, type WorkerEvent } from "./core/index.ts";
 import { closeListener, createWorkerId, mountHealth } from "./lifecycle.ts";
 import { createLogger, createRequestId } from "./log/index.ts";
-import { openStore, StoreUnavailableError, type Db } from "./store/index.ts";
+import { openStore, resolveStore, StoreUnavailableError, type Db } from "./store/index.ts";
 
 /** Things tests and benchmarks inject instead of patching globals. */
 export interface ServerOverrides {
@@ -55,7 +55,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   const sandbox = createSandbox({ ...config.sandbox, maxOutputBytes: config.runLimits.nodeMaxOutputBytes });
   let db: Db;
   try {
-    db = overrides.db ?? (await openStore(toStoreConfig(config)));
+    db = overrides.db ?? (await openStore(resolveStore(config.store).options));
   } catch (err) {
     await sandbox.close();
     throw err;
@@ -142,13 +142,6 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       return stopping;
     },
   };
-}
-
-function toStoreConfig(config: Config) {
-  const store = config.store;
-  if (store.kind === "postgres") return { databaseUrl: store.databaseUrl, poolSize: store.poolSize };
-  if (store.kind === "memory") return { memory: true };
-  return { dataDir: store.dataDir };
 }
 
 function listen(app: express.Express, host: string, port: number): Promise<Server> {

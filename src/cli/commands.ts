@@ -4,7 +4,7 @@ import YAML from "yaml";
 import { mintDevToken } from "../auth/index.ts";
 import type { Config } from "../config.ts";
 import { createEngine, DomainError, type Engine } from "../core/index.ts";
-import { openStore } from "../store/index.ts";
+import { openStore, resolveStore } from "../store/index.ts";
 import { DEMO_ACCOUNT_ID } from "./demo.ts";
 
 /** `reprise token [--account ID] [--ttl SECONDS]`: prints a development JWT signed with JWT_SECRET. */
@@ -22,8 +22,8 @@ export async function runKeys(config: Config, args: string[]): Promise<void> {
   const [verb, ...rest] = args;
   if (verb !== "create") throw new Error("usage: reprise keys create [--account ID] [--name NAME]");
   const { values } = parseArgs({ args: rest, options: { account: { type: "string", default: DEMO_ACCOUNT_ID }, name: { type: "string" } } });
+  // createApiKey creates the account on first use.
   await withEngine(config, async (engine) => {
-    await ensureAccount(engine, values.account);
     const key = await engine.createApiKey(values.account, values.name ? { name: values.name } : {});
     process.stdout.write(`${key.key}\n`);
     process.stderr.write(`API key ${key.id} for account ${values.account}. It is stored only as a hash: keep it now.\n`);
@@ -47,8 +47,8 @@ export async function runWorkflows(config: Config, args: string[]): Promise<void
   const doc = YAML.parse(await readFile(file, "utf8")) as { name?: unknown; description?: unknown; definition?: unknown };
   if (typeof doc?.name !== "string" || doc.name.length === 0) throw new Error(`${file}: 'name' (a string) is required`);
   const description = typeof doc.description === "string" ? doc.description : null;
+  // createWorkflow creates the account on first use.
   await withEngine(config, async (engine) => {
-    await ensureAccount(engine, values.account);
     const existing = await engine.getWorkflowByName(values.account, doc.name as string).catch((err: unknown) => {
       if (err instanceof DomainError && err.code === "workflow_not_found") return undefined;
       throw err;
@@ -61,18 +61,14 @@ export async function runWorkflows(config: Config, args: string[]): Promise<void
 }
 
 async function withEngine(config: Config, fn: (engine: Engine) => Promise<void>): Promise<void> {
-  const store = config.store;
-  const db = await openStore(
-    store.kind === "postgres" ? { databaseUrl: store.databaseUrl, poolSize: 2 } : store.kind === "memory" ? { memory: true } : { dataDir: store.dataDir },
-  );
+  // One command needs few connections.
+  const db = await openStore({ ...resolveStore(config.store).options, poolSize: 2 });
+  const engine = createEngine({ db });
   try {
-    await fn(createEngine({ db }));
+    await fn(engine);
   } finally {
+    await engine.close();
     await db.close();
   }
 }
 
-async function ensureAccount(engine: Engine, accountId: string): Promise<void> {
-  const found = await engine.deps.db.query("SELECT 1 FROM accounts WHERE id = $1", [accountId]);
-  if (found.rows.length === 0) await engine.createAccount({ id: accountId, name: accountId });
-}

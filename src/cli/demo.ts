@@ -57,11 +57,8 @@ export async function ensureDemo(engine: Engine): Promise<DemoSeed> {
 
 /** Issues a fresh development API key for the demo account and revokes the ones earlier starts printed. */
 export async function issueDemoApiKey(engine: Engine): Promise<string> {
-  const previous = await engine.deps.db.query<{ id: string }>(
-    "SELECT id FROM api_keys WHERE account_id = $1 AND name = $2 AND revoked_at IS NULL",
-    [DEMO_ACCOUNT_ID, DEMO_KEY_NAME],
-  );
-  for (const row of previous.rows) await engine.revokeApiKey(DEMO_ACCOUNT_ID, row.id);
+  const previous = (await engine.listApiKeys(DEMO_ACCOUNT_ID)).filter((key) => key.name === DEMO_KEY_NAME && key.revokedAt === null);
+  for (const key of previous) await engine.revokeApiKey(DEMO_ACCOUNT_ID, key.id);
   return (await engine.createApiKey(DEMO_ACCOUNT_ID, { name: DEMO_KEY_NAME })).key;
 }
 

@@ -1,7 +1,7 @@
 import type { AccountRecord, ApiKeyRecord, WorkflowRecord } from "../store/index.ts";
 import * as accounts from "./accounts.ts";
 import { checkDefinition } from "./definition.ts";
-import { resolveDeps, type EngineDeps, type EngineOptions } from "./deps.ts";
+import { resolveDeps, type EngineOptions } from "./deps.ts";
 import { toDomainError, type Problem } from "./errors.ts";
 import { createFinishedRunCache } from "./finished-runs.ts";
 import * as rerun from "./rerun.ts";
@@ -14,7 +14,6 @@ import type { StartedRun } from "./idempotency.ts";
 
 /** Every core verb bound to one store and one injected world. */
 export interface Engine {
-  readonly deps: EngineDeps;
   createAccount(input: { name: string; id?: string }): Promise<AccountRecord>;
   getAccount(accountId: string): Promise<AccountRecord | null>;
   createApiKey(accountId: string, options?: { name?: string }): Promise<accounts.CreatedApiKey>;
@@ -57,8 +56,8 @@ export function createEngine(options: EngineOptions): Engine {
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     (...args: A): Promise<R> =>
       fn(...args).catch((err: unknown) => Promise.reject(toDomainError(err)));
+  // deps stay in this closure: callers reach the store only through the verbs below.
   return {
-    deps,
     createAccount: guard((input) => accounts.createAccount(deps, input)),
     getAccount: guard((accountId) => accounts.getAccount(deps, accountId)),
     createApiKey: guard((accountId, opts) => accounts.createApiKey(deps, accountId, opts)),

@@ -3,8 +3,8 @@ import { openPglite } from "./adapters/pglite.ts";
 import { openPostgres } from "./adapters/postgres.ts";
 import { migrate } from "./migrate.ts";
 
-/** What `openStore` needs; normally built by src/config.ts from the environment. */
-export interface StoreConfig {
+/** How `openStore` opens a store; a program built on src/config.ts gets it from {@link resolveStore}. */
+export interface OpenStoreOptions {
   /** PostgreSQL connection string; when set, PostgreSQL is used instead of PGlite. */
   databaseUrl?: string;
   /** Pool size for PostgreSQL (default 10). */
@@ -20,7 +20,7 @@ export interface StoreConfig {
 }
 
 /** Opens PostgreSQL when a URL is configured, else embedded PGlite, and migrates it. */
-export async function openStore(config: StoreConfig = {}): Promise<Db> {
+export async function openStore(config: OpenStoreOptions = {}): Promise<Db> {
   const db = config.databaseUrl
     ? await openPostgres({ connectionString: config.databaseUrl, poolSize: config.poolSize, schema: config.schema })
     : await openPglite(config.memory ? { memory: true } : { dataDir: config.dataDir });
@@ -32,4 +32,32 @@ export async function openStore(config: StoreConfig = {}): Promise<Db> {
     throw err;
   }
   return db;
+}
+
+/** Where a store lives: PostgreSQL at a URL, or embedded PGlite in a directory or in memory. */
+export type StoreLocation =
+  | { readonly kind: "postgres"; readonly databaseUrl: string; readonly poolSize: number }
+  | { readonly kind: "file"; readonly dataDir: string }
+  | { readonly kind: "memory" };
+
+/** What a program needs to know about a store location: how to open it and how to name it. */
+export interface ResolvedStore {
+  options: OpenStoreOptions;
+  /** One line for people, without credentials, e.g. `PGlite in ./data`. */
+  description: string;
+}
+
+/**
+ * The one place that reads a store location's kind; callers open and describe the store from what it
+ * returns instead of switching on the kind themselves.
+ */
+export function resolveStore(location: StoreLocation): ResolvedStore {
+  switch (location.kind) {
+    case "postgres":
+      return { options: { databaseUrl: location.databaseUrl, poolSize: location.poolSize }, description: "PostgreSQL (DATABASE_URL)" };
+    case "memory":
+      return { options: { memory: true }, description: "PGlite in memory" };
+    case "file":
+      return { options: { dataDir: location.dataDir }, description: `PGlite in ${location.dataDir}` };
+  }
 }

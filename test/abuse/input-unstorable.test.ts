@@ -170,7 +170,7 @@ describe("unstorable input", () => {
 
   /** Workflows and runs of the tenant: a refused request must change neither. */
   async function countStored(): Promise<{ workflows: number; runs: number }> {
-    const { rows } = await server.engine.deps.db.query<{ workflows: number; runs: number }>(
+    const { rows } = await server.db.query<{ workflows: number; runs: number }>(
       `SELECT (SELECT count(*)::int FROM workflows WHERE account_id = $1) AS workflows, (SELECT count(*)::int FROM runs WHERE account_id = $1) AS runs`,
       [tenant.accountId],
     );
