@@ -4,6 +4,7 @@ import { redactConfig } from "../config.ts";
 import { createLogger } from "../log/index.ts";
 import { startWhenStoreIsReachable, stopOnSignals } from "../lifecycle.ts";
 import { startServer, type RunningServer } from "../server.ts";
+import { resolveStore } from "../store/index.ts";
 import { DEMO_ACCOUNT_ID, ensureDemo, issueDemoApiKey } from "./demo.ts";
 import { preparePipelineOutputs } from "./pipeline.ts";
 
@@ -53,6 +54,5 @@ function printListeners(config: Config, server: RunningServer): void {
 }
 
 function describeStore(config: Config): string {
-  const store = config.store;
-  return store.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : store.kind === "memory" ? "PGlite in memory" : `PGlite in ${store.dataDir}`;
+  return resolveStore(config.store).description;
 }
