@@ -10,8 +10,8 @@ export interface Migration {
   sql: string;
 }
 
-// Any constant works; it only has to be the same for every Reprise process on the database.
-const MIGRATION_LOCK_KEY = 7_310_542_118;
+/** The advisory lock migrations run under: any constant works, as long as every Reprise process uses it. */
+export const MIGRATION_LOCK_KEY = 7_310_542_118;
 const MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
 
 /** Reads `NNNN_name.sql` files in version order. */

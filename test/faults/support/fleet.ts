@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { signalGroup, spawnInGroup } from "../../support/child-processes.ts";
 
 /** The HS256 secret every process of a fleet trusts. */
 export const FAULT_JWT_SECRET = "reprise-fault-secret-0123456789abcdef-0123456789";
@@ -27,10 +28,6 @@ export interface ServerProcess {
   stderr(): string;
 }
 
-const running = new Set<ChildProcess>();
-// Whatever happens to the test process, no server outlives it.
-process.once("exit", () => running.forEach((child) => child.kill("SIGKILL")));
-
 /** Environment every fault-suite server gets; `env` overrides it. */
 export function fleetEnv(databaseUrl: string, env: Record<string, string> = {}): Record<string, string> {
   return {
@@ -50,25 +47,23 @@ export function fleetEnv(databaseUrl: string, env: Record<string, string> = {}):
 
 /** Spawns `node test/faults/serve.ts` and resolves once it announced its URLs. */
 export function startServerProcess(env: Record<string, string>, readyTimeoutMs = 45_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [SERVE], {
+  // Its own process group (killed with the test that fails, see child-processes.ts), and stdin as a
+  // lifeline: the server stops when the test process dies, even by SIGKILL.
+  const child = spawnInGroup(process.execPath, [SERVE], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env, SERVE_EXIT_WITH_PARENT: "1" },
+    stdio: ["pipe", "pipe", "pipe"],
   });
-  running.add(child);
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-200_000)));
   const exited = new Promise<ExitStatus>((resolve) =>
-    child.once("exit", (code, signal) => {
-      running.delete(child);
-      resolve({ code, signal });
-    }),
+    child.once("exit", (code, signal) => resolve({ code, signal })),
   );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`server not ready after ${readyTimeoutMs} ms:\n${stderr}`)), readyTimeoutMs);
     const fail = (err: Error): void => {
       clearTimeout(timer);
-      child.kill("SIGKILL");
+      signalGroup(child, "SIGKILL");
       reject(err);
     };
     let stdout = "";
@@ -95,9 +90,28 @@ export async function stopFleet(fleet: ServerProcess[], graceMs = 8_000): Promis
     fleet.map(async (server) => {
       if (server.child.exitCode !== null || server.child.signalCode !== null) return;
       server.child.kill("SIGTERM");
-      const timer = setTimeout(() => server.child.kill("SIGKILL"), graceMs);
+      const timer = setTimeout(() => signalGroup(server.child, "SIGKILL"), graceMs);
       await server.exited;
       clearTimeout(timer);
     }),
   );
+}
+
+/** Runs `node …args` from the repository root (in its own process group) and collects its output. */
+export function runNode(args: string[], env: Record<string, string>) {
+  const child = spawnInGroup(process.execPath, [...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const handle = {
+    done: false,
+    result: new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+      child.once("close", (code) => {
+        handle.done = true;
+        resolve({ code, stdout, stderr });
+      }),
+    ),
+  };
+  return handle;
 }

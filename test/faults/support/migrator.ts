@@ -1,11 +1,12 @@
-// A migrating process for the concurrent-migration test: connects, waits until the given instant so
-// that all migrators start together, migrates, and prints {"applied":[…]} (or {"error":"…"}).
-// Usage: DATABASE_URL=… node migrator.ts <startAtEpochMs> [migrationsDir]
+// A migrating process for the concurrent-migration test: connects, migrates, and prints
+// {"applied":[…]} (or {"error":"…"}). The test holds the migration lock while these start, so all
+// of them are queued on it at once, whatever the machine's load.
+// Usage: DATABASE_URL=… node migrator.ts [migrationsDir]
 import { loadMigrations, migrate, openPostgres } from "../../../src/store/index.ts";
 
-const [startAt, dir] = process.argv.slice(2);
-const db = await openPostgres({ connectionString: process.env.DATABASE_URL!, poolSize: 1 });
-await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
+const [dir] = process.argv.slice(2);
+// A loaded machine may take seconds to connect; the test, not this limit, bounds the wait.
+const db = await openPostgres({ connectionString: process.env.DATABASE_URL!, poolSize: 1, connectTimeoutMs: 60_000 });
 try {
   const applied = await migrate(db, dir ? loadMigrations(dir) : undefined);
   process.stdout.write(`${JSON.stringify({ applied })}\n`);

@@ -1,14 +1,15 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { spawnInGroup } from "../../support/child-processes.ts";
 
 /** Absolute path of a fixture script under test/store/fixtures. */
 export function fixturePath(name: string): string {
   return fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 }
 
-/** Starts `node <script> …args` from the repository root. */
+/** Starts `node <script> …args` from the repository root, killed with the test if that fails. */
 export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, [script, ...args], {
+  return spawnInGroup(process.execPath, [script, ...args], {
     cwd: fileURLToPath(new URL("../../../", import.meta.url)),
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
