@@ -827,12 +827,16 @@ async function refresh() {
   try {
     const listed = await source.listRuns(workflowId);
     await followStartedHere(source, workflowId, listed);
+    if (state.source !== source) return;
     const extra = [...state.startedHere.values()].filter((run) => !listed.some((row) => row.id === run.id));
     state.runs = [...extra.map((run) => ({ ...run, startedHere: true })), ...listed.map((run) => ({ ...run, startedHere: state.startedHere.has(run.id) }))];
-    state.detail = state.selectedId ? await source.getRun(workflowId, state.selectedId) : null;
+    const detail = state.selectedId ? await source.getRun(workflowId, state.selectedId) : null;
+    if (state.source !== source) return;
+    state.detail = detail;
     draw(source);
     byId("error").textContent = "";
   } catch (error) {
+    if (state.source !== source) return;
     byId("error").textContent = describe(error);
   }
   const unfinished = state.runs.some((run) => !run.finished) || state.detail !== null && !state.detail.finished;
@@ -890,6 +894,10 @@ form.addEventListener("submit", (event) => {
   state.source = connect(state.settings);
   state.startedHere.clear();
   state.selectedId = null;
+  state.runs = [];
+  state.detail = null;
+  byId("runs").replaceWith(el("table", { id: "runs" }, el("tbody", {}, el("tr", {}, el("td", { class: "empty" }, "Loading…")))));
+  byId("detail").replaceWith(el("section", { id: "detail" }));
   drawWorkflowControls(state.source);
   report(`Connected to ${state.settings.api} at ${state.settings.baseUrl}.`);
   void refresh();

@@ -80,12 +80,17 @@ async function refresh(): Promise<void> {
   try {
     const listed = await source.listRuns(workflowId);
     await followStartedHere(source, workflowId, listed);
+    if (state.source !== source) return;
     const extra = [...state.startedHere.values()].filter((run) => !listed.some((row) => row.id === run.id));
     state.runs = [...extra.map((run) => ({ ...run, startedHere: true })), ...listed.map((run) => ({ ...run, startedHere: state.startedHere.has(run.id) }))];
-    state.detail = state.selectedId ? await source.getRun(workflowId, state.selectedId) : null;
+    const detail = state.selectedId ? await source.getRun(workflowId, state.selectedId) : null;
+    // The form may have switched API or workflow while this read was under way: its answer is stale.
+    if (state.source !== source) return;
+    state.detail = detail;
     draw(source);
     byId("error").textContent = "";
   } catch (error) {
+    if (state.source !== source) return;
     byId("error").textContent = describe(error);
   }
   const unfinished = state.runs.some((run) => !run.finished) || (state.detail !== null && !state.detail.finished);
@@ -155,6 +160,11 @@ form.addEventListener("submit", (event) => {
   state.source = connect(state.settings);
   state.startedHere.clear();
   state.selectedId = null;
+  state.runs = [];
+  state.detail = null;
+  // Nothing of the previous API or workflow stays on the page (or clickable) while the new list loads.
+  byId("runs").replaceWith(el("table", { id: "runs" }, el("tbody", {}, el("tr", {}, el("td", { class: "empty" }, "Loading…")))));
+  byId("detail").replaceWith(el("section", { id: "detail" }));
   drawWorkflowControls(state.source);
   report(`Connected to ${state.settings.api} at ${state.settings.baseUrl}.`);
   void refresh();

@@ -1,12 +1,17 @@
 // The run console (/console) in a real Chromium: against the server it lists a workflow's runs, reruns
 // and resumes one from the page and follows the new run to its end with its lineage; against the Prism
 // mocks the same built page goes through the same flow with the contracts' static examples.
-// Screenshots: test/browser/screenshots/console-*.png.
+// A console built from a contract that has cancel and bulk-rerun operations shows their buttons and
+// calls them. Screenshots: test/browser/screenshots/console-*.png.
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
+import YAML from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Db } from "../../src/store/index.ts";
 import { REPO_ROOT } from "../pipeline/run-script.ts";
+import { findFreePort } from "../support/free-port.ts";
 import { startPrismFor } from "../support/prism.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
 import { createAlloyWorkflow, createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForExecution, waitForRun } from "../http/helpers/workflows.ts";
@@ -22,7 +27,7 @@ async function connect(page: Page, url: string, credential: string): Promise<voi
   await page.goto(url, { waitUntil: "load" });
   await page.locator("input[name=token]").fill(credential);
   await page.locator("#connect button[type=submit]").click();
-  await page.locator("#runs tbody tr").first().waitFor({ timeout: SEEN_MS });
+  await page.locator("#runs tbody tr[data-run-id]").first().waitFor({ timeout: SEEN_MS });
 }
 
 /** The row of the run that reruns `sourceId`, once it has reached `status`. */
@@ -164,11 +169,98 @@ describe.skipIf(chromiumMissing)("run console in Chromium against the Prism mock
       expect(await page.locator("input[name=baseUrl]").inputValue()).toBe(alloy!.url);
       await page.locator("input[name=token]").fill("any-key");
       await page.locator("#connect button[type=submit]").click();
-      const first = page.locator("#runs tbody tr[data-run-id]").first();
-      await first.waitFor({ timeout: SEEN_MS });
-      await first.locator("button", { hasText: "Rerun" }).click();
+      // Not one Altostrat run stays listed once the Alloy list is asked for.
+      expect(await page.locator('#runs tr[data-run-id^="fl_run_"]').count()).toBe(0);
+      const finished = page.locator('#runs tbody tr[data-status="completed"]').first();
+      await finished.waitFor({ timeout: SEEN_MS });
+      await finished.locator("button", { hasText: "Rerun" }).click();
       await expect.poll(() => page.locator("#message").textContent(), { timeout: SEEN_MS }).toMatch(/^Rerun of [0-9a-f-]+ started run [0-9a-f-]+\.$/);
+      await page.locator("#detail tr[data-node-id]").first().waitFor({ timeout: SEEN_MS });
+      // Three distinct example executions: a read that answers another ID lends the list nothing.
+      expect(new Set(await page.locator("#runs tbody tr").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-run-id")))).size).toBe(3);
       await browser!.screenshot(page, "console-mock-alloy-rerun", { fullPage: true });
+    } finally {
+      await page.close();
+    }
+    await checkBrowser(browser!);
+  }, TEST_TIMEOUT_MS);
+});
+
+/** Operations a later contract may add; the console was written before any of them existed. */
+const FUTURE_PATHS = {
+  "/workflows/runs/{runId}/cancel": {
+    post: {
+      operationId: "cancelWorkflowRun",
+      parameters: [{ $ref: "#/components/parameters/RunId" }],
+      responses: { "202": { description: "Cancelled.", content: { "application/json": { schema: { type: "object" }, example: { message: "Run cancelled." } } } } },
+      security: [{ BearerAuth: [] }],
+    },
+  },
+  "/workflows/{workflowId}/bulk-reruns": {
+    post: {
+      operationId: "createBulkRerun",
+      parameters: [{ $ref: "#/components/parameters/WorkflowId" }],
+      requestBody: {
+        required: true,
+        content: { "application/json": { schema: { type: "object", required: ["filter"], properties: { filter: { type: "object" } } }, example: { filter: { status: ["failed"] } } } },
+      },
+      responses: { "202": { description: "Accepted.", content: { "application/json": { schema: { type: "object" }, example: { id: "blk_1", status: "queued" } } } } },
+      security: [{ BearerAuth: [] }],
+    },
+  },
+};
+
+describe.skipIf(chromiumMissing)("run console built from a contract with cancel and bulk rerun", () => {
+  type Started = { url: string; close?: () => Promise<void>; stop?: () => Promise<void> };
+  let root: string | undefined;
+  let mock: Started | undefined;
+  let consoleServer: Started | undefined;
+  let browser: TestBrowser | undefined;
+
+  beforeAll(async () => {
+    // A project root whose generated/ holds the extended Altostrat bundle and a console built from it.
+    root = await mkdtemp(path.join(os.tmpdir(), "reprise-console-future-"));
+    const bundles = path.join(root, "bundles");
+    for (const api of ["altostrat", "alloy"]) await mkdir(path.join(bundles, api), { recursive: true });
+    const spec = YAML.parse(await readFile(path.join(REPO_ROOT, "generated/altostrat/openapi.yaml"), "utf8"));
+    spec.paths = { ...spec.paths, ...FUTURE_PATHS };
+    const specFile = path.join(bundles, "altostrat", "openapi.yaml");
+    await writeFile(specFile, YAML.stringify(spec));
+    await copyFile(path.join(REPO_ROOT, "generated/alloy/openapi.yaml"), path.join(bundles, "alloy", "openapi.yaml"));
+    const { buildConsole } = (await import(path.join(REPO_ROOT, "scripts/lib/console.mjs"))) as { buildConsole: (root: string, out: string, bundles: string) => Promise<string[]> };
+    await buildConsole(REPO_ROOT, path.join(root, "generated"), bundles);
+
+    const { startPrism } = (await import(path.join(REPO_ROOT, "scripts/lib/prism.mjs"))) as { startPrism: (o: object) => Promise<Started> };
+    const started = await Promise.allSettled([startPrism({ spec: specFile, port: await findFreePort() }), launchChromium()] as const);
+    if (started[0].status === "fulfilled") mock = started[0].value;
+    if (started[1].status === "fulfilled") browser = started[1].value;
+    const failed = started.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
+    const { startConsoleServer } = (await import(path.join(REPO_ROOT, "scripts/lib/console-server.mjs"))) as { startConsoleServer: (o: object) => Promise<Started> };
+    const config = { api: "altostrat", baseUrls: { altostrat: mock!.url }, workflowIds: { altostrat: "fl_wf_01jbwxwcbyb6wk952swa0432cf" } };
+    consoleServer = await startConsoleServer({ root, host: "127.0.0.1", port: 0, config });
+  }, STARTUP_TIMEOUT_MS);
+  afterAll(async () => {
+    await closeAll([browser, consoleServer, mock]);
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it("shows Cancel on unfinished runs and a Bulk rerun form with the contract's example, and calls both", async () => {
+    const page = await browser!.newPage();
+    try {
+      await connect(page, consoleServer!.url, "any-token");
+      // The example list has one running run: its Cancel is the one enabled.
+      const running = page.locator('#runs tr[data-status="running"]');
+      await running.locator("button", { hasText: "Cancel" }).click();
+      const runningId = await running.getAttribute("data-run-id");
+      await expect.poll(() => page.locator("#message").textContent(), { timeout: SEEN_MS }).toBe(`Cancel of ${runningId}: accepted {"message":"Run cancelled."}`);
+      expect(await page.locator('#runs tr[data-status="completed"] button:text-is("Cancel")').first().isDisabled()).toBe(true);
+
+      await page.locator("#workflow-controls summary").click();
+      expect(JSON.parse(await page.locator("#bulk-body").inputValue())).toEqual({ filter: { status: ["failed"] } });
+      await page.locator("#workflow-controls button", { hasText: "Bulk rerun" }).click();
+      await expect.poll(() => page.locator("#message").textContent(), { timeout: SEEN_MS }).toBe('Bulk rerun: accepted {"id":"blk_1","status":"queued"}');
+      await browser!.screenshot(page, "console-mock-cancel-and-bulk-rerun", { fullPage: true });
     } finally {
       await page.close();
     }
