@@ -1,12 +1,8 @@
 import { HMAC_ALGORITHMS, MIN_SECRET_BYTES, PUBLIC_KEY_ALGORITHMS, type JwtAlgorithm } from "./auth/index.ts";
+import type { StoreLocation } from "./store/index.ts";
 import { DEFAULT_ACCOUNT_MAX_RUNNING } from "./store/queries/runs.ts";
 import { DEFAULT_ENGINE_CONFIG, DEFAULT_SANDBOX_OPTIONS, defaultSandboxProcesses } from "./core/index.ts";
 
-/** Where runs and workflows live: PostgreSQL when DATABASE_URL is set, else PGlite on disk or in memory. */
-export type StoreConfig =
-  | { readonly kind: "postgres"; readonly databaseUrl: string; readonly poolSize: number; readonly startupTimeoutMs: number }
-  | { readonly kind: "file"; readonly dataDir: string }
-  | { readonly kind: "memory" };
 
 /** How Altostrat bearer tokens are verified; exactly one of `secret` and `jwksUrl` is set. */
 export interface JwtConfig {
@@ -25,7 +21,8 @@ export interface JwtConfig {
 export interface Config {
   readonly nodeEnv: NodeEnv;
   readonly logLevel: LogLevel;
-  readonly store: StoreConfig;
+  /** PostgreSQL when DATABASE_URL is set, else PGlite on disk or in memory. */
+  readonly store: StoreLocation;
   readonly server: {
     readonly host: string;
     readonly altostratPort: number;
@@ -128,7 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (alloyPort !== 0 && alloyPort === altostratPort) {
     read.fail("ALLOY_PORT", String(alloyPort), "a port different from ALTOSTRAT_PORT (each API has its own listener)");
   }
-  const store: StoreConfig =
+  const store: StoreLocation =
     databaseUrl !== undefined
       ? { kind: "postgres", databaseUrl, poolSize, startupTimeoutMs }
       : storeKind === "memory"

@@ -3,9 +3,8 @@ import type { Server } from "node:http";
 import { hostname } from "node:os";
 import type express from "express";
 import type { Logger } from "pino";
-import type { StoreConfig } from "./config.ts";
-import { connectWithRetry, describePostgresTarget } from "./store/connect-with-retry.ts";
-import type { Db } from "./store/index.ts";
+import { connectWithRetry } from "./store/connect-with-retry.ts";
+import { resolveStore, type Db, type StoreLocation } from "./store/index.ts";
 
 /** How long /readyz waits for `SELECT 1` before answering 503 (the pool has its own, longer, timeouts). */
 export const READY_TIMEOUT_MS = 2_000;
@@ -28,12 +27,12 @@ export function createWorkerId(pid: number = process.pid, host: string = hostnam
  * runs it again with backoff until STORE_STARTUP_TIMEOUT_MS; then fails with one line naming the
  * server it could not reach. Each failed attempt is logged once as a warning. PGlite is started once.
  */
-export function startWhenStoreIsReachable<T>(store: StoreConfig, logger: Logger, start: () => Promise<T>): Promise<T> {
-  if (store.kind !== "postgres") return start();
-  const target = describePostgresTarget(store.databaseUrl);
+export function startWhenStoreIsReachable<T>(store: StoreLocation, logger: Logger, start: () => Promise<T>): Promise<T> {
+  const { startupRetry, description: target } = resolveStore(store);
+  if (!startupRetry) return start();
   return connectWithRetry(start, {
     target,
-    deadlineMs: store.startupTimeoutMs,
+    deadlineMs: startupRetry.deadlineMs,
     deadlineSetting: "STORE_STARTUP_TIMEOUT_MS",
     onRetry: ({ attempt, delayMs, reason }) => logger.warn({ attempt, retryInMs: delayMs, reason }, `${target} is not reachable yet: retrying`),
   });

@@ -1,6 +1,7 @@
 import type { Db } from "./db.ts";
 import { openPglite } from "./adapters/pglite.ts";
 import { openPostgres } from "./adapters/postgres.ts";
+import { describePostgresTarget } from "./connect-with-retry.ts";
 import { migrate } from "./migrate.ts";
 
 /** How `openStore` opens a store; a program built on src/config.ts gets it from {@link resolveStore}. */
@@ -34,9 +35,12 @@ export async function openStore(config: OpenStoreOptions = {}): Promise<Db> {
   return db;
 }
 
-/** Where a store lives: PostgreSQL at a URL, or embedded PGlite in a directory or in memory. */
+/**
+ * Where a store lives: PostgreSQL at a URL (with its pool size and how long start-up waits for it),
+ * or embedded PGlite in a directory or in memory. src/config.ts builds it from the environment.
+ */
 export type StoreLocation =
-  | { readonly kind: "postgres"; readonly databaseUrl: string; readonly poolSize: number }
+  | { readonly kind: "postgres"; readonly databaseUrl: string; readonly poolSize: number; readonly startupTimeoutMs: number }
   | { readonly kind: "file"; readonly dataDir: string }
   | { readonly kind: "memory" };
 
@@ -45,6 +49,8 @@ export interface ResolvedStore {
   options: OpenStoreOptions;
   /** One line for people, without credentials, e.g. `PGlite in ./data`. */
   description: string;
+  /** A server that may not be up yet: start-up keeps trying it until `deadlineMs`. Absent for PGlite, which is opened once. */
+  startupRetry?: { deadlineMs: number };
 }
 
 /**
@@ -54,7 +60,11 @@ export interface ResolvedStore {
 export function resolveStore(location: StoreLocation): ResolvedStore {
   switch (location.kind) {
     case "postgres":
-      return { options: { databaseUrl: location.databaseUrl, poolSize: location.poolSize }, description: "PostgreSQL (DATABASE_URL)" };
+      return {
+        options: { databaseUrl: location.databaseUrl, poolSize: location.poolSize },
+        description: describePostgresTarget(location.databaseUrl),
+        startupRetry: { deadlineMs: location.startupTimeoutMs },
+      };
     case "memory":
       return { options: { memory: true }, description: "PGlite in memory" };
     case "file":
