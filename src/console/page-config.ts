@@ -20,5 +20,5 @@ const CONFIG_SLOT = '<script type="application/json" id="console-config">{}</scr
 export function renderConsolePage(html: string, config: ConsoleConfig): string {
   if (!html.includes(CONFIG_SLOT)) throw new Error("The console page has no configuration slot; rebuild it with `npm run generate`.");
   const json = JSON.stringify(config).replaceAll("<", "\\u003c");
-  return html.replace(CONFIG_SLOT, () => CONFIG_SLOT.replace("{}", json));
+  return html.replace(CONFIG_SLOT, () => CONFIG_SLOT.replace("{}", () => json));
 }
