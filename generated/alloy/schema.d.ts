@@ -22,6 +22,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/run/event": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trigger a custom event
+         * @description Starts an execution, for one of your users, of every workflow of yours that subscribes to the event, and answers at once with their `executionId`s; the executions run asynchronously. A workflow subscribes to an event by naming it in its trigger step's configuration (`{"type": "trigger", "config": {"event": "order.paid"}}`). The `data` object becomes the input of each workflow's trigger, exactly as for `POST /run/workflow`, and each execution has `executionMode` `trigger`. An event that no workflow subscribes to starts nothing and is answered with an empty list. One event starts at most 25 workflows: when more subscribe, the 25 that subscribed first (the oldest workflows) are started and the others are not.
+         *
+         *     Authenticate with your API key in the `Authorization` header (`bearer <API key>`); a missing or unknown key is refused with `401`.
+         */
+        post: operations["triggerEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/run/workflow": {
         parameters: {
             query?: never;
@@ -33,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Run a workflow
-         * @description Starts a new execution of a workflow for one of your users and answers at once with its `executionId`; the execution runs asynchronously. The `data` object becomes the input of the workflow's trigger. Follow the execution with `GET /logs/{executionId}`.
+         * @description Starts a new execution of a workflow for one of your users and answers at once with its `executionId`; the execution runs asynchronously. The `data` object becomes the input of the workflow's trigger. Follow the execution with `GET /logs/{executionId}`. Name the workflow by its ID (`workflowId`) or by its name (`workflowName`), not both; a name names your newest workflow of that name.
          *
          *     Authenticate with your API key in the `Authorization` header (`bearer <API key>`); a missing or unknown key is refused with `401`.
          */
@@ -127,11 +149,27 @@ export interface components {
              */
             path: string;
         };
+        /**
+         * @description The name of a custom event: letters, digits and `.`, `_`, `:` or `-`, at most 128 characters.
+         * @example order.paid
+         */
+        EventName: string;
+        /** @description The answer to an event. */
+        EventTriggered: {
+            /** @description The executions started, one per subscribed workflow (at most 25), oldest workflow first; empty when no workflow subscribes. */
+            executionIds: components["schemas"]["ExecutionId"][];
+            /**
+             * @description Always `success` when the event has been handled.
+             * @example success
+             * @enum {string}
+             */
+            message: "success";
+        };
         /** @description One execution of a workflow. */
         Execution: {
             executionId: components["schemas"]["ExecutionId"];
             /**
-             * @description How the execution was started: `trigger` for `POST /run/workflow`, `retry` for a rerun, `webhook` for a webhook delivery; the other values come from the workflow builder and internal tooling.
+             * @description How the execution was started: `trigger` for `POST /run/workflow` and `POST /run/event`, `retry` for a rerun, `webhook` for a webhook delivery; the other values come from the workflow builder and internal tooling.
              * @example trigger
              * @enum {string}
              */
@@ -187,7 +225,7 @@ export interface components {
          * @enum {string}
          */
         ExecutionStatus: "pending" | "running" | "completed" | "failed";
-        /** @description What to run, for whom, with which input. */
+        /** @description What to run, for whom, with which input. The workflow is named by exactly one of `workflowId` and `workflowName`. */
         RunWorkflowRequest: {
             /**
              * @description The input of the workflow's trigger; defaults to an empty object.
@@ -200,8 +238,9 @@ export interface components {
                 [key: string]: unknown;
             };
             userId: components["schemas"]["UserId"];
-            workflowId: components["schemas"]["WorkflowId"];
-        };
+            workflowId?: components["schemas"]["WorkflowId"];
+            workflowName?: components["schemas"]["WorkflowName"];
+        } & (unknown | unknown);
         /** @description Input the execution received for one step. */
         StepInput: {
             /**
@@ -243,6 +282,21 @@ export interface components {
              * @example 2025-10-31T12:00:05.000Z
              */
             stoppedAt: string;
+        };
+        /** @description Which event happened, for whom, with which input. */
+        TriggerEventRequest: {
+            /**
+             * @description The input of each subscribed workflow's trigger; defaults to an empty object.
+             * @default {}
+             * @example {
+             *       "orderId": "ord_1042"
+             *     }
+             */
+            data?: {
+                [key: string]: unknown;
+            };
+            event: components["schemas"]["EventName"];
+            userId: components["schemas"]["UserId"];
         };
         /**
          * @description The ID of one of your users, as you registered it with Alloy.
@@ -300,6 +354,11 @@ export interface components {
              */
             total?: number;
         };
+        /**
+         * @description The name of one of your workflows; when several share it, the newest.
+         * @example Sync paid orders
+         */
+        WorkflowName: string;
     };
     responses: {
         /** @description Bad Request - A parameter is invalid (it breaks its schema, is not valid percent-encoded UTF-8, or contains the character U+0000 or an unpaired UTF-16 surrogate, which cannot be stored), or the API version is not supported. */
@@ -463,6 +522,41 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ExecutionNotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    triggerEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your API key, as `bearer <API key>`. */
+                Authorization: components["parameters"]["Authorization"];
+                /** @description The version of the API to use. The current API version is **2025-09**. */
+                "x-api-version": components["parameters"]["xApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriggerEventRequest"];
+            };
+        };
+        responses: {
+            /** @description The executions of the subscribed workflows have been started. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTriggered"];
+                };
+            };
+            400: components["responses"]["BadRequestBody"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -100,6 +100,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workflows/{workflowId}/logs/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Summarize a workflow's logs and runs
+         * @description Counts the workflow's stored log entries by status, its runs that finished in the last 30 days by outcome, and all its stored runs. `log_statuses` counts what the nodes did: the entries a resumed run inherited from the run it resumes (those with `copied_from_run_id`) are not counted again. `success_rate` is the percentage of the runs finished in the last 30 days that completed (0 when none finished), rounded to two decimals.
+         */
+        get: operations["getWorkflowLogStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workflows/runs/{runId}": {
         parameters: {
             query?: never;
@@ -156,6 +176,26 @@ export interface paths {
          * @description Creates a new run that starts at the given node of a finished run. The new run inherits the original run's trigger payload and the outputs of every node that ran before the chosen node, so those nodes are not executed again. The original run is never changed. Only finished runs (`completed` or `failed`) can be resumed; any other status is refused with `409` `run_not_rerunnable`. Send an `Idempotency-Key` to make retries of this request safe.
          */
         post: operations["resumeWorkflowRunFromNode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate a workflow definition
+         * @description Checks a workflow definition exactly as `POST /workflows` does, without storing anything: the body is checked against the same schema (a body that breaks it is refused with `400` `validation_failed`, as on create), then the definition against the graph rules of `POST /workflows` and its expressions are compiled. The answer is `valid: true` with no `errors` when create would accept the definition, or `valid: false` with every problem that create would refuse with `422` `invalid_workflow_definition`, at the same paths.
+         */
+        post: operations["validateWorkflow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -343,6 +383,20 @@ export interface components {
          * @example fl_run_01h3j4k5l6m7n8p9q0r1s2t3u4
          */
         RunIdentifier: string;
+        /** @description A workflow definition to check; the body of `POST /workflows` is accepted as it is, so `name` and `description` may be sent too. */
+        ValidateWorkflowRequest: {
+            definition: components["schemas"]["WorkflowDefinition"];
+            /**
+             * @description A longer explanation of what the workflow does (checked as on create, not needed).
+             * @example Posts every paid order to the ERP and records the ERP's order ID.
+             */
+            description?: string | null;
+            /**
+             * @description The workflow's display name (checked as on create, not needed).
+             * @example Sync paid orders to the ERP
+             */
+            name?: string;
+        };
         /** @description The answer to a webhook delivery. */
         WebhookAccepted: {
             /**
@@ -465,6 +519,50 @@ export interface components {
              */
             status: "success" | "error" | "warning";
         };
+        /** @description Counts of a workflow's log entries and runs. */
+        WorkflowLogStats: {
+            /** @description Stored log entries by status, copies inherited by resumed runs left out. */
+            log_statuses: {
+                /**
+                 * @description Entries of nodes that failed.
+                 * @example 1
+                 */
+                error: number;
+                /**
+                 * @description Entries of nodes that succeeded.
+                 * @example 14
+                 */
+                success: number;
+                /**
+                 * @description Entries of nodes that finished with a warning.
+                 * @example 0
+                 */
+                warning: number;
+            };
+            /** @description Runs that finished in the last 30 days, by outcome. */
+            recent_runs: {
+                /**
+                 * @description Runs that completed.
+                 * @example 3
+                 */
+                completed: number;
+                /**
+                 * @description Runs that failed.
+                 * @example 1
+                 */
+                failed: number;
+            };
+            /**
+             * @description The percentage of the runs finished in the last 30 days that completed, from 0 to 100 with at most two decimals; 0 when none finished.
+             * @example 75
+             */
+            success_rate: number;
+            /**
+             * @description Every stored run of the workflow, whatever its status and age.
+             * @example 5
+             */
+            total_runs: number;
+        };
         /** @description One step of a workflow. */
         WorkflowNode: {
             /**
@@ -480,7 +578,7 @@ export interface components {
             };
             id: components["schemas"]["NodeId"];
             /**
-             * @description What the node does, which also decides its `config`: `trigger` (no config) outputs the trigger payload; `http_request` (`method`, `url`, optional `headers`, `body`, `timeout_ms`) sends a request and outputs `{status, headers, body}`, failing on a non-2xx status (the url's scheme, host and port are literal: placeholders may fill only its path, query and fragment, and their values are percent-encoded); `transform` (`expression`, optional `timeout_ms` and `max_output_bytes`, which may only lower the server's limits) outputs the result of a JSONata expression over the run context; `condition` (`expression`, optional `timeout_ms` and `max_output_bytes`) follows the edges whose `branch` is `"true"` when the JSONata expression is truthy, else those with `"false"`; `delay` (`seconds`) waits durably before continuing; `fail` (optional `message`) fails the run on purpose.
+             * @description What the node does, which also decides its `config`: `trigger` (optional `event`, a custom event name of letters, digits and `._:-` up to 128 characters, which subscribes a workflow of the Alloy API to that event and has no effect on this API's workflows) outputs the trigger payload; `http_request` (`method`, `url`, optional `headers`, `body`, `timeout_ms`) sends a request and outputs `{status, headers, body}`, failing on a non-2xx status (the url's scheme, host and port are literal: placeholders may fill only its path, query and fragment, and their values are percent-encoded); `transform` (`expression`, optional `timeout_ms` and `max_output_bytes`, which may only lower the server's limits) outputs the result of a JSONata expression over the run context; `condition` (`expression`, optional `timeout_ms` and `max_output_bytes`) follows the edges whose `branch` is `"true"` when the JSONata expression is truthy, else those with `"false"`; `delay` (`seconds`) waits durably before continuing; `fail` (optional `message`) fails the run on purpose.
              * @example http_request
              * @enum {string}
              */
@@ -565,6 +663,16 @@ export interface components {
             data: components["schemas"]["WorkflowRun"][];
             links: components["schemas"]["PageLinks"];
             meta: components["schemas"]["PageMeta"];
+        };
+        /** @description Whether `POST /workflows` would accept the definition, and if not, why. */
+        WorkflowValidation: {
+            /** @description Every problem found, empty when `valid` is true; paths point into the request body. */
+            errors: components["schemas"]["FieldError"][];
+            /**
+             * @description True when the definition breaks no rule.
+             * @example false
+             */
+            valid: boolean;
         };
     };
     responses: {
@@ -979,6 +1087,37 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    getWorkflowLogStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The prefixed ID of the workflow: `fl_wf_` followed by 26 lowercase letters and digits.
+                 * @example fl_wf_01jbwxwcbyb6wk952swa0432cf
+                 */
+                workflowId: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workflow's log and run counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowLogStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["WorkflowNotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getWorkflowRun: {
         parameters: {
             query?: never;
@@ -1101,6 +1240,36 @@ export interface operations {
             404: components["responses"]["RunOrNodeNotFound"];
             409: components["responses"]["RunConflict"];
             422: components["responses"]["IdempotencyKeyMismatch"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    validateWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidateWorkflowRequest"];
+            };
+        };
+        responses: {
+            /** @description The verdict on the definition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowValidation"];
+                };
+            };
+            400: components["responses"]["InvalidWorkflowRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };

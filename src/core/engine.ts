@@ -3,6 +3,7 @@ import * as accounts from "./accounts.ts";
 import { checkDefinition } from "./definition.ts";
 import { resolveDeps, type EngineOptions } from "./deps.ts";
 import { toDomainError, type Problem } from "./errors.ts";
+import * as events from "./events.ts";
 import { createFinishedRunCache } from "./finished-runs.ts";
 import * as rerun from "./rerun.ts";
 import { createRunQueue } from "./run-queue.ts";
@@ -26,9 +27,12 @@ export interface Engine {
   getWorkflow(accountId: string, workflowId: string): Promise<WorkflowRecord>;
   getWorkflowByWebhookToken(token: string): Promise<WorkflowRecord>;
   getWorkflowByName(accountId: string, name: string): Promise<WorkflowRecord>;
+  getWorkflowIdByName(scope: { accountId: string; idStyle: WorkflowRecord["idStyle"] }, name: string): Promise<string>;
   listWorkflows(input: { accountId: string; limit?: number; offset?: number }): Promise<WorkflowRecord[]>;
   updateWorkflow(input: workflows.UpdateWorkflowInput): Promise<WorkflowRecord>;
   executeWorkflow(input: runs.ExecuteWorkflowInput): Promise<StartedRun>;
+  /** Starts every workflow subscribed to a custom event (at most events.MAX_EVENT_WORKFLOWS). */
+  triggerEvent(input: events.TriggerEventInput): Promise<StartedRun[]>;
   getRun(accountId: string, runId: string): Promise<runs.RunWithLogs>;
   listRuns(input: runs.ListRunsInput): Promise<runs.RunPage>;
   listRunsWithLogs(input: runs.ListRunsInput): Promise<runs.RunPage<runs.RunWithLogs>>;
@@ -69,9 +73,11 @@ export function createEngine(options: EngineOptions): Engine {
     getWorkflow: guard((accountId, workflowId) => workflows.getWorkflow(deps, accountId, workflowId)),
     getWorkflowByWebhookToken: guard((token) => workflows.getWorkflowByWebhookToken(deps, token)),
     getWorkflowByName: guard((accountId, name) => workflows.getWorkflowByName(deps, accountId, name)),
+    getWorkflowIdByName: guard((scope, name) => workflows.getWorkflowIdByName(deps, scope, name)),
     listWorkflows: guard((input) => workflows.listWorkflows(deps, input)),
     updateWorkflow: guard((input) => workflows.updateWorkflow(deps, input)),
     executeWorkflow: guard((input) => queue.execute(input)),
+    triggerEvent: guard((input) => events.triggerEvent(deps, queue, input)),
     getRun: guard(async (accountId, runId) => {
       const cached = finishedRuns.get(accountId, runId, deps.clock());
       if (cached) return cached;

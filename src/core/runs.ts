@@ -1,5 +1,5 @@
 import {
-  countLogsAndRuns,
+  countWorkflowLogs,
   findRun,
   findWorkflow,
   insertRun,
@@ -153,13 +153,31 @@ export async function listLogs(deps: Pick<EngineDeps, "db">, input: ListLogsInpu
   return listLogRows(deps.db, { ...input, limit: clampInt(input.limit, 1, 1000, 100) });
 }
 
-/** Log and run statistics for a workflow (recent = last 30 days). */
+/** How far back "recent" runs of the log statistics reach. */
+export const RECENT_RUNS_DAYS = 30;
+
+/** Log and run statistics for a workflow (recent = finished in the last {@link RECENT_RUNS_DAYS} days). */
 export interface LogStats {
+  /** Log entries by status; copies a resumed run inherited are not counted again. */
   logStatuses: { success: number; error: number; warning: number };
   recentRuns: { completed: number; failed: number };
   totalRuns: number;
   /** Percentage of recent finished runs that completed, 0–100 with two decimals. */
   successRate: number;
+}
+
+/** Counts for Altostrat's logs/stats; "recent" is measured back from the engine's clock. */
+export async function getLogStats(deps: Pick<EngineDeps, "db" | "clock">, input: { accountId: string; workflowId: string }): Promise<LogStats> {
+  await getWorkflow(deps, input.accountId, input.workflowId);
+  const finishedSince = new Date(deps.clock().getTime() - RECENT_RUNS_DAYS * 24 * 3600 * 1000);
+  const c = await countWorkflowLogs(deps.db, { workflowId: input.workflowId, finishedSince });
+  const finished = c.completed + c.failed;
+  return {
+    logStatuses: { success: c.success, error: c.error, warning: c.warning },
+    recentRuns: { completed: c.completed, failed: c.failed },
+    totalRuns: c.totalRuns,
+    successRate: finished === 0 ? 0 : Math.round((c.completed / finished) * 10_000) / 100,
+  };
 }
 
 /** Counts for Altostrat's logs/stats. */

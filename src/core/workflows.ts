@@ -2,6 +2,7 @@ import {
   findWorkflow,
   findWorkflowByName,
   findWorkflowByWebhookToken,
+  findWorkflowIdByName,
   insertWorkflow,
   listWorkflowRows,
   updateWorkflowRow,
@@ -66,6 +67,13 @@ export async function getWorkflowByName(deps: Pick<EngineDeps, "db">, accountId:
   const wf = await findWorkflowByName(deps.db, accountId, name);
   if (!wf) throw new DomainError("workflow_not_found", `Workflow named '${name}' not found`);
   return wf;
+}
+
+/** The id of an account's newest workflow of one API's id style with this name, or workflow_not_found. */
+export async function getWorkflowIdByName(deps: Pick<EngineDeps, "db">, scope: { accountId: string; idStyle: IdStyle }, name: string): Promise<string> {
+  const id = await findWorkflowIdByName(deps.db, scope, name);
+  if (!id) throw new DomainError("workflow_not_found", `Workflow named '${name}' not found`);
+  return id;
 }
 
 /** An account's workflows, newest first. */

@@ -17,14 +17,28 @@ export function createAlloyHandlers(engine: Engine): HandlerMap<operations, Allo
   return {
     /** @see runWorkflow */
     async runWorkflow({ body, context }) {
+      // The contract names the workflow by exactly one of workflowId and workflowName.
+      const workflowId = body.workflowId ?? (await engine.getWorkflowIdByName({ accountId: context.accountId, idStyle: "alloy" }, body.workflowName!));
       const started = await engine.executeWorkflow({
         accountId: context.accountId,
-        workflowId: body.workflowId,
+        workflowId,
         payload: body.data ?? {},
         triggerType: "manual",
         endUserId: body.userId,
       });
       return { status: 200, body: { message: "success", executionId: started.run.id } };
+    },
+
+    /** @see triggerEvent */
+    async triggerEvent({ body, context }) {
+      const started = await engine.triggerEvent({
+        accountId: context.accountId,
+        idStyle: "alloy",
+        event: body.event,
+        payload: body.data ?? {},
+        endUserId: body.userId,
+      });
+      return { status: 200, body: { message: "success", executionIds: started.map((s) => s.run.id) } };
     },
 
     /** @see listWorkflowLogs */

@@ -1,5 +1,6 @@
 import type { components } from "../../../generated/altostrat/schema.d.ts";
 import type { Problem } from "../http/problem.ts";
+import { toDefinitionFieldError } from "./mappers.ts";
 
 type ErrorResponse = components["schemas"]["ErrorResponse"];
 
@@ -31,12 +32,7 @@ export function renderAltostratProblem(problem: Problem, requestId: string): { s
   };
 }
 
-/**
- * The core names definition problems relative to the definition (`nodes[2].config.url`); the contract's
- * FieldError path is a JSON pointer into the request, and only createWorkflow carries a definition.
- */
+/** Definition problems (createWorkflow's 422) point into the request body; other details already do. */
 function toFieldError(code: string, detail: { path: string; message: string }): { path: string; message: string } {
-  if (code !== "invalid_workflow_definition") return detail;
-  const tokens = detail.path.split(/[.[\]]+/).filter((token) => token !== "");
-  return { path: ["/body/definition", ...tokens.map((t) => t.replace(/~/g, "~0").replace(/\//g, "~1"))].join("/"), message: detail.message };
+  return code === "invalid_workflow_definition" ? toDefinitionFieldError(detail) : detail;
 }

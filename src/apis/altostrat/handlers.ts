@@ -2,7 +2,7 @@ import { DomainError, type Engine } from "../../core/index.ts";
 import type { operations } from "../../../generated/altostrat/schema.d.ts";
 import { toInstant } from "../http/date-time.ts";
 import type { HandlerMap } from "../http/typed-handlers.ts";
-import { toWorkflow, toWorkflowLog, toWorkflowRun } from "./mappers.ts";
+import { toDefinitionFieldError, toWorkflow, toWorkflowLog, toWorkflowLogStats, toWorkflowRun } from "./mappers.ts";
 import { toPageInfo } from "./paging.ts";
 
 /** `RunIdentifier` of the spec: Altostrat runs only (Alloy executions share the store). */
@@ -27,6 +27,12 @@ export function createAltostratHandlers(engine: Engine): HandlerMap<operations, 
         withWebhook: true,
       });
       return { status: 201, body: toWorkflow(wf) };
+    },
+
+    /** @see validateWorkflow — the checks of createWorkflow, nothing stored. */
+    async validateWorkflow({ body, context }) {
+      const problems = await engine.validateWorkflowDefinition(body.definition, context.accountId);
+      return { status: 200, body: { valid: problems.length === 0, errors: problems.map(toDefinitionFieldError) } };
     },
 
     /** @see getWorkflow */
@@ -66,6 +72,11 @@ export function createAltostratHandlers(engine: Engine): HandlerMap<operations, 
         limit: query.limit,
       });
       return { status: 200, body: logs.map(toWorkflowLog) };
+    },
+
+    /** @see getWorkflowLogStats */
+    async getWorkflowLogStats({ path, context }) {
+      return { status: 200, body: toWorkflowLogStats(await engine.getLogStats({ accountId: context.accountId, workflowId: path.workflowId })) };
     },
 
     /** @see getWorkflowRun */

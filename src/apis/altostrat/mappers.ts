@@ -1,4 +1,4 @@
-import type { NodeLogRecord, RunRecord, WorkflowRecord } from "../../core/index.ts";
+import type { LogStats, NodeLogRecord, RunRecord, WorkflowRecord } from "../../core/index.ts";
 import type { components } from "../../../generated/altostrat/schema.d.ts";
 
 type Schemas = components["schemas"];
@@ -50,6 +50,25 @@ export function toWorkflow(wf: WorkflowRecord): Schemas["Workflow"] {
     webhook_token: wf.webhookToken,
     created_at: wf.createdAt.toISOString(),
     updated_at: wf.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * A definition problem as the contract's FieldError: the core names it relative to the definition
+ * (`nodes[2].config.url`), the contract as a JSON pointer into the request (`/body/definition/nodes/2/config/url`).
+ */
+export function toDefinitionFieldError(problem: { path: string; message: string }): Schemas["FieldError"] {
+  const tokens = problem.path.split(/[.[\]]+/).filter((token) => token !== "");
+  return { path: ["/body/definition", ...tokens.map((t) => t.replace(/~/g, "~0").replace(/\//g, "~1"))].join("/"), message: problem.message };
+}
+
+/** Altostrat's logs/stats answer. */
+export function toWorkflowLogStats(stats: LogStats): Schemas["WorkflowLogStats"] {
+  return {
+    log_statuses: stats.logStatuses,
+    recent_runs: stats.recentRuns,
+    total_runs: stats.totalRuns,
+    success_rate: stats.successRate,
   };
 }
 

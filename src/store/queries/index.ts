@@ -5,3 +5,5 @@ export * from "./logs.ts";
 export * from "./idempotency.ts";
 export * from "./retention.ts";
 export * from "./settle.ts";
+export * from "./log-stats.ts";
+export * from "./workflow-lookups.ts";

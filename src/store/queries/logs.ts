@@ -75,28 +75,3 @@ export async function listLogRows(db: Db, q: LogQuery): Promise<NodeLogRecord[]>
   );
   return rows;
 }
-
-/** Counts behind a workflow's log statistics. */
-export interface LogCounts {
-  success: number;
-  error: number;
-  warning: number;
-  completedSince: number;
-  failedSince: number;
-  totalRuns: number;
-}
-
-/** Log counts by status, and run outcomes since `since`. */
-export async function countLogsAndRuns(db: Db, workflowId: string, since: Date): Promise<LogCounts> {
-  const { rows } = await db.query<LogCounts>(
-    `SELECT
-       (SELECT count(*)::int FROM node_logs WHERE workflow_id = $1 AND status = 'success') AS success,
-       (SELECT count(*)::int FROM node_logs WHERE workflow_id = $1 AND status = 'error') AS error,
-       (SELECT count(*)::int FROM node_logs WHERE workflow_id = $1 AND status = 'warning') AS warning,
-       (SELECT count(*)::int FROM runs WHERE workflow_id = $1 AND status = 'completed' AND created_at >= $2) AS "completedSince",
-       (SELECT count(*)::int FROM runs WHERE workflow_id = $1 AND status = 'failed' AND created_at >= $2) AS "failedSince",
-       (SELECT count(*)::int FROM runs WHERE workflow_id = $1) AS "totalRuns"`,
-    [workflowId, since],
-  );
-  return rows[0]!;
-}

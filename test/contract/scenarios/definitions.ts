@@ -1,7 +1,16 @@
-/** A workflow whose runs finish at once: the trigger, then a transform that reads the payload. */
+/** The custom event the quick workflow subscribes to (Alloy's `POST /run/event`). */
+export const CONTRACT_EVENT = "contract.order_paid";
+
+/**
+ * The name of the target's quick Alloy workflow (`alloyWorkflowId`), for `workflowName`; a deployment
+ * names its fixture workflow so, and subscribes it to {@link CONTRACT_EVENT}.
+ */
+export const QUICK_WORKFLOW_NAME = "contract quick";
+
+/** A workflow whose runs finish at once: the trigger (subscribed to {@link CONTRACT_EVENT}), then a transform that reads the payload. */
 export const QUICK_DEFINITION = {
   nodes: [
-    { id: "n1", type: "trigger" as const },
+    { id: "n1", type: "trigger" as const, config: { event: CONTRACT_EVENT } },
     { id: "n2", type: "transform" as const, config: { expression: "{ 'order': trigger.order_id }" } },
   ],
   edges: [{ source: "n1", target: "n2" }],

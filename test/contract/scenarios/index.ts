@@ -1,12 +1,23 @@
 import type { Scenario } from "../harness/run-scenarios.ts";
 import { alloyErrors } from "./alloy-errors.ts";
+import { alloyEventAndName } from "./alloy-event.ts";
 import { alloyRerunLoop } from "./alloy-rerun.ts";
 import { altostratErrors, altostratWebhook } from "./altostrat-errors.ts";
 import { altostratRerunLoop } from "./altostrat-rerun.ts";
+import { altostratUtilities } from "./altostrat-utilities.ts";
 import { accountIsolation } from "./isolation.ts";
 
-export { alloyErrors, alloyRerunLoop, altostratErrors, altostratRerunLoop, altostratWebhook, accountIsolation };
+export { alloyErrors, alloyEventAndName, alloyRerunLoop, altostratErrors, altostratRerunLoop, altostratUtilities, altostratWebhook, accountIsolation };
 export * from "./definitions.ts";
 
 /** Every scenario, in the order they run. */
-export const ALL_SCENARIOS: readonly Scenario[] = [altostratRerunLoop, altostratErrors, altostratWebhook, alloyRerunLoop, alloyErrors, accountIsolation];
+export const ALL_SCENARIOS: readonly Scenario[] = [
+  altostratRerunLoop,
+  altostratErrors,
+  altostratWebhook,
+  altostratUtilities,
+  alloyRerunLoop,
+  alloyErrors,
+  alloyEventAndName,
+  accountIsolation,
+];
