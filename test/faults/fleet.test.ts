@@ -16,8 +16,10 @@ describe.skipIf(SKIP_REASON)(`three server processes on one PostgreSQL${SKIP_REA
 
   beforeAll(async () => {
     db = await createFaultDatabase("fleet");
-    // Three processes start at once on an empty database: they migrate it concurrently.
-    fleet = await startFleet(3, fleetEnv(db.url));
+    // Three processes start at once on an empty database: they migrate it concurrently. The lease is
+    // the default's: this test is about normal operation, and on a loaded machine a 2 s lease expires
+    // under a process that is merely slow (reclaims are the SIGKILL test's subject).
+    fleet = await startFleet(3, fleetEnv(db.url, { LEASE_SECONDS: "30" }));
     world = await seedWorld(db.url);
     wf = await world.addWorkflows(QUICK);
   });

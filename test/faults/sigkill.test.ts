@@ -6,7 +6,9 @@ import { fleetEnv, startFleet, stopFleet, type ServerProcess } from "./support/f
 import { startTarget, type Target } from "./support/target.ts";
 import { callsTarget, seedWorld, type World } from "./support/world.ts";
 
-const LEASE_SECONDS = 2;
+// Short, so the test is quick, yet long enough that a survivor slowed by a loaded machine keeps
+// renewing its own leases (only the victim's runs are to be reclaimed).
+const LEASE_SECONDS = 5;
 const RUNS = 60;
 
 describe.skipIf(SKIP_REASON)(`a server process killed with SIGKILL${SKIP_REASON ? ` (${SKIP_REASON})` : ""}`, () => {
@@ -73,9 +75,9 @@ describe.skipIf(SKIP_REASON)(`a server process killed with SIGKILL${SKIP_REASON 
       expect(target.hits.get(`/work/${run.i}`)).toBeLessThanOrEqual(2);
     }
     for (const run of runs.filter((r) => !orphans.includes(r.id))) expect(target.hits.get(`/work/${run.i}`)).toBe(1);
-    // The lease must run out first; after that a poll (200 ms) and the node's 500 ms call.
-    expect(reclaimMs).toBeGreaterThanOrEqual(LEASE_SECONDS * 1000 - 1_500);
-    expect(reclaimMs).toBeLessThan(LEASE_SECONDS * 1000 + 3_000);
+    // Not before the lease ran out: it was last renewed at most a third of a lease before the kill.
+    // (How soon after is the machine's business; the poll above bounds it.)
+    expect(reclaimMs).toBeGreaterThanOrEqual((LEASE_SECONDS * 1000 * 2) / 3 - 500);
     console.log(
       `[faults] SIGKILL with ${orphans.length} runs in flight: reclaimed by the other processes ${reclaimMs} ms after the kill ` +
         `(LEASE_SECONDS=${LEASE_SECONDS}), all of them completed after ${completeMs} ms`,
