@@ -3,7 +3,7 @@ import type { operations } from "../../../generated/alloy/schema.d.ts";
 import { toApiAppOptions, type SharedAppOptions } from "../http/app-options.ts";
 import { createApiApp } from "../http/create-api-app.ts";
 import type { HandlerMap } from "../http/typed-handlers.ts";
-import { renderAlloyProblem } from "./errors.ts";
+import { renderAlloyErrorAnswer } from "./errors.ts";
 import { createAlloyHandlers, type AlloyContext } from "./handlers.ts";
 
 /** What the Alloy listener needs. */
@@ -25,6 +25,6 @@ export function createAlloyApp(options: AlloyAppOptions) {
       checkApiVersion(req.get("x-api-version"));
       return { accountId };
     },
-    renderProblem: renderAlloyProblem,
+    renderErrorAnswer: renderAlloyErrorAnswer,
   });
 }

@@ -1,17 +1,17 @@
 import type { components } from "../../../generated/alloy/schema.d.ts";
-import type { Problem } from "../http/problem.ts";
+import type { ErrorAnswer } from "../http/problem.ts";
 
 type AlloyError = components["schemas"]["Error"];
 
-/** Renders a Problem as the Alloy `Error` body (camelCase, like the rest of Alloy's API). */
-export function renderAlloyProblem(problem: Problem, requestId: string): { status: number; body: AlloyError } {
+/** Renders an ErrorAnswer as the Alloy `Error` body (camelCase, like the rest of Alloy's API). */
+export function renderAlloyErrorAnswer(answer: ErrorAnswer, requestId: string): { status: number; body: AlloyError } {
   return {
-    status: problem.status,
+    status: answer.status,
     body: {
-      code: problem.code,
-      message: problem.message,
+      code: answer.code,
+      message: answer.message,
       requestId,
-      ...(problem.details && problem.details.length > 0 ? { details: problem.details } : {}),
+      ...(answer.details && answer.details.length > 0 ? { details: answer.details } : {}),
     },
   };
 }

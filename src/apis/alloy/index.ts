@@ -1,3 +1,3 @@
 export { createAlloyApp, type AlloyAppOptions } from "./app.ts";
 export { createAlloyHandlers, type AlloyContext } from "./handlers.ts";
-export { renderAlloyProblem } from "./errors.ts";
+export { renderAlloyErrorAnswer } from "./errors.ts";

@@ -3,7 +3,7 @@ import type { operations } from "../../../generated/altostrat/schema.d.ts";
 import { toApiAppOptions, type SharedAppOptions } from "../http/app-options.ts";
 import { createApiApp } from "../http/create-api-app.ts";
 import type { HandlerMap } from "../http/typed-handlers.ts";
-import { renderAltostratProblem } from "./errors.ts";
+import { renderAltostratErrorAnswer } from "./errors.ts";
 import { createAltostratHandlers, type AltostratContext } from "./handlers.ts";
 
 /** What the Altostrat listener needs. */
@@ -23,7 +23,7 @@ export function createAltostratApp(options: AltostratAppOptions) {
     publicContext: () => ({ accountId: "" }),
     // The webhook token in the path is a credential: it never reaches a log line.
     redactPath: redactWebhookToken,
-    renderProblem: renderAltostratProblem,
+    renderErrorAnswer: renderAltostratErrorAnswer,
   });
 }
 

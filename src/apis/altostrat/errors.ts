@@ -1,5 +1,5 @@
 import type { components } from "../../../generated/altostrat/schema.d.ts";
-import type { Problem } from "../http/problem.ts";
+import type { ErrorAnswer } from "../http/problem.ts";
 import { toDefinitionFieldError } from "./mappers.ts";
 
 type ErrorResponse = components["schemas"]["ErrorResponse"];
@@ -16,18 +16,18 @@ const TYPE_BY_STATUS: Record<number, ErrorResponse["type"]> = {
  */
 export const ERROR_DOCS_BASE = "https://docs.altostrat.io/errors";
 
-/** Renders a Problem as Altostrat's documented `ErrorResponse`. */
-export function renderAltostratProblem(problem: Problem, requestId: string): { status: number; body: ErrorResponse } {
-  const type = problem.status >= 500 ? "api_error" : (TYPE_BY_STATUS[problem.status] ?? "invalid_request_error");
+/** Renders an ErrorAnswer as Altostrat's documented `ErrorResponse`. */
+export function renderAltostratErrorAnswer(answer: ErrorAnswer, requestId: string): { status: number; body: ErrorResponse } {
+  const type = answer.status >= 500 ? "api_error" : (TYPE_BY_STATUS[answer.status] ?? "invalid_request_error");
   return {
-    status: problem.status,
+    status: answer.status,
     body: {
       type,
-      code: problem.code,
-      message: problem.message,
-      doc_url: `${ERROR_DOCS_BASE}/${problem.code}`,
+      code: answer.code,
+      message: answer.message,
+      doc_url: `${ERROR_DOCS_BASE}/${answer.code}`,
       request_id: requestId,
-      ...(problem.details && problem.details.length > 0 ? { errors: problem.details.map((d) => toFieldError(problem.code, d)) } : {}),
+      ...(answer.details && answer.details.length > 0 ? { errors: answer.details.map((d) => toFieldError(answer.code, d)) } : {}),
     },
   };
 }

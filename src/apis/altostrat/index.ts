@@ -1,3 +1,3 @@
 export { createAltostratApp, type AltostratAppOptions } from "./app.ts";
 export { createAltostratHandlers, type AltostratContext } from "./handlers.ts";
-export { renderAltostratProblem } from "./errors.ts";
+export { renderAltostratErrorAnswer } from "./errors.ts";

@@ -6,13 +6,13 @@ import { createCors, readCorsPolicy, type CorsOrigins } from "./cors.ts";
 import { mountConsole, type ConsoleRoute } from "./console-route.ts";
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
 import { readDateTime } from "./date-time.ts";
-import { HttpProblem, invalidParameter, toProblem, type Problem } from "./problem.ts";
+import { HttpProblem, invalidParameter, toErrorAnswer, type ErrorAnswer } from "./problem.ts";
 import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from "../../shared/unstorable-text.ts";
 import { openApiValidation, validatedPathParams } from "./openapi-validation.ts";
 import { listOperations, readSpec, type SpecOperation } from "./spec-routes.ts";
 
-/** How an API renders a Problem: its own status-to-body mapping and error shape. */
-export type RenderProblem = (problem: Problem, requestId: string) => { status: number; body: unknown };
+/** How an API renders an ErrorAnswer: its own status-to-body mapping and error shape. */
+export type RenderErrorAnswer = (answer: ErrorAnswer, requestId: string) => { status: number; body: unknown };
 
 /** Everything that makes one API's express app. */
 export interface ApiAppOptions<Ctx> {
@@ -31,7 +31,7 @@ export interface ApiAppOptions<Ctx> {
    * path such as a webhook token. Applied to the access log and to error logs.
    */
   redactPath?: (pathOrUrl: string) => string;
-  renderProblem: RenderProblem;
+  renderErrorAnswer: RenderErrorAnswer;
   validateResponses: boolean;
   bodyLimit: string | number;
   logger: Logger;
@@ -155,13 +155,13 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
   app.use((req, _res, next) => next(new HttpProblem(404, "route_not_found", `No operation of this API matches ${req.method} ${req.path}.`)));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const requestId = String(res.locals.requestId);
-    const problem = toProblem(error);
-    if (problem.status >= 500) {
-      options.logger.error({ err: problem.cause ?? error, requestId, method: req.method, url: redact(req.originalUrl) }, "request failed");
+    const answer = toErrorAnswer(error);
+    if (answer.status >= 500) {
+      options.logger.error({ err: answer.cause ?? error, requestId, method: req.method, url: redact(req.originalUrl) }, "request failed");
     }
     if (res.headersSent) return void res.end();
-    if (problem.retryAfterSeconds) res.set("Retry-After", String(problem.retryAfterSeconds));
-    sendProblem(res, options.renderProblem, problem, requestId);
+    if (answer.retryAfterSeconds) res.set("Retry-After", String(answer.retryAfterSeconds));
+    sendErrorAnswer(res, options.renderErrorAnswer, answer, requestId);
   });
   return app;
 }
@@ -185,10 +185,10 @@ function authenticateFor<Ctx>(op: SpecOperation, options: ApiAppOptions<Ctx>): e
  * failure it raised from inside this (last) error handler would reach express's HTML error page.
  * Error bodies are checked against the spec's error schemas by the HTTP tests instead.
  */
-function sendProblem(res: Response, render: RenderProblem, problem: Problem, requestId: string): void {
+function sendErrorAnswer(res: Response, render: RenderErrorAnswer, answer: ErrorAnswer, requestId: string): void {
   let rendered: { status: number; body: unknown };
   try {
-    rendered = render(problem, requestId);
+    rendered = render(answer, requestId);
   } catch {
     rendered = render({ status: 500, code: "internal_error", message: "An unexpected error occurred." }, requestId);
   }

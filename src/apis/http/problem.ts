@@ -1,8 +1,12 @@
+import { ApiVersionError, AuthError } from "../../auth/index.ts";
+import { DomainError } from "../../core/index.ts";
+import type { DomainErrorCode } from "../../domain/index.ts";
+
 /**
  * One internal description of a failed request, before each API renders it in its own error shape.
- * Every error that reaches an API's error handler becomes a Problem; nothing else is sent.
+ * Every error that reaches an API's error handler becomes an ErrorAnswer; nothing else is sent.
  */
-export interface Problem {
+export interface ErrorAnswer {
   status: number;
   code: string;
   message: string;
@@ -31,25 +35,23 @@ export function invalidParameter(at: string, message: string): HttpProblem {
   return new HttpProblem(400, "validation_failed", `The request is invalid: ${at} ${message}.`, [{ path: at, message }]);
 }
 
-/** HTTP status of each domain error code thrown by the core. */
-export const DOMAIN_STATUS: Readonly<Record<string, number>> = Object.freeze({
+// HTTP status of each domain error code: a code added to the domain fails the type check until it is placed here.
+const DOMAIN_STATUS = Object.freeze({
   workflow_not_found: 404,
   run_not_found: 404,
   node_not_found: 404,
-  webhook_not_found: 404,
   run_not_rerunnable: 409,
   idempotency_key_in_use: 409,
   idempotency_key_mismatch: 422,
   invalid_workflow_definition: 422,
-  invalid_request: 400,
   store_unavailable: 503,
-});
+} satisfies Record<DomainErrorCode, number>);
 
 /** Seconds a client should wait before retrying when the store is unavailable. */
 export const RETRY_AFTER_SECONDS = 2;
 
-type ErrorLike = {
-  name?: string;
+// What body-parser and express-openapi-validator attach to the errors they raise.
+type TransportError = {
   status?: number;
   statusCode?: number;
   type?: string;
@@ -59,29 +61,30 @@ type ErrorLike = {
   details?: unknown;
 };
 
-/** Turns anything thrown while serving a request into a Problem. Unknown errors are 500s. */
-export function toProblem(error: unknown): Problem {
-  const err = (error ?? {}) as ErrorLike;
+/** Turns anything thrown while serving a request into an ErrorAnswer. Unknown errors are 500s. */
+export function toErrorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof HttpProblem) {
     return { status: error.status, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
   }
-  if (err.name === "AuthError") return { status: 401, code: "unauthorized", message: err.message ?? "Unauthorized." };
-  if (err.name === "ApiVersionError") return { status: 400, code: "unsupported_api_version", message: err.message ?? "Unsupported API version." };
-  if (err.name === "DomainError" && typeof err.code === "string" && DOMAIN_STATUS[err.code]) {
-    const status = DOMAIN_STATUS[err.code] as number;
+  if (error instanceof AuthError) return { status: 401, code: error.code, message: error.message };
+  if (error instanceof ApiVersionError) return { status: 400, code: error.code, message: error.message };
+  if (error instanceof DomainError) {
+    const status = DOMAIN_STATUS[error.code];
+    const details = domainDetails(error.details);
     return {
       status,
-      code: err.code,
-      message: err.message ?? err.code,
-      ...(domainDetails(err.details) ? { details: domainDetails(err.details) } : {}),
+      code: error.code,
+      message: error.message,
+      ...(details ? { details } : {}),
       ...(status === 503 ? { retryAfterSeconds: RETRY_AFTER_SECONDS, cause: error } : {}),
     };
   }
-  return fromTransportError(err) ?? { status: 500, code: "internal_error", message: "An unexpected error occurred.", cause: error };
+  return fromTransportError(error) ?? { status: 500, code: "internal_error", message: "An unexpected error occurred.", cause: error };
 }
 
-/** Errors raised by body-parser and express-openapi-validator carry a status and a shape of their own. */
-function fromTransportError(err: ErrorLike): Problem | undefined {
+/** Errors raised by body-parser, express-openapi-validator and the router carry a status and a shape of their own. */
+function fromTransportError(error: unknown): ErrorAnswer | undefined {
+  const err = (error ?? {}) as TransportError;
   switch (err.type) {
     case "entity.parse.failed":
       return { status: 400, code: "malformed_json", message: "The request body is not valid JSON." };
@@ -95,7 +98,7 @@ function fromTransportError(err: ErrorLike): Problem | undefined {
   }
   const status = err.status ?? err.statusCode;
   // The router could not percent-decode a path segment (e.g. `%ZZ`, overlong UTF-8 such as `%C0%AE`).
-  if (err.name === "URIError" && status === 400) {
+  if (error instanceof URIError && status === 400) {
     return { status: 400, code: "validation_failed", message: "The request path is not valid percent-encoded UTF-8.", details: [{ path: "/params", message: "is not valid percent-encoded UTF-8" }] };
   }
   if (typeof status !== "number" || status < 400 || status >= 500 || !Array.isArray(err.errors)) return undefined;
