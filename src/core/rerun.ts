@@ -1,10 +1,9 @@
-import { copyLogs, findRun, findWorkflow, listRunLogs, type Db, type RunRecord, type WorkflowRecord } from "../store/index.ts";
+import { copyLogs, findWorkflowVersion, listRunLogs } from "../store/index.ts";
 import type { EngineDeps } from "./deps.ts";
 import { DomainError } from "./errors.ts";
 import { ancestorsOf, createGraph } from "./graph.ts";
 import { createRunIdempotently, type StartedRun } from "./idempotency.ts";
-import { queueRun } from "./runs.ts";
-import { isRerunnable } from "./state-machine.ts";
+import { createQueueRequest, queueRun } from "./run-requests.ts";
 
 type Deps = Pick<EngineDeps, "db" | "clock" | "ids" | "config">;
 
@@ -17,17 +16,15 @@ export interface RerunInput {
 }
 
 /**
- * Queues a new run of the same workflow with a deep copy of the source's trigger payload, linked by
+ * Queues a new run of the same workflow with a copy of the source's trigger payload, linked by
  * `rerun_of` and `root_run_id`; it records the workflow's current version. Never changes the source.
+ * Which sources may be rerun is the state machine's rule, applied by the statement that queues.
  */
 export async function rerunRun(deps: Deps, input: RerunInput): Promise<StartedRun> {
   return createRunIdempotently(
     deps,
     { accountId: input.accountId, operation: "rerun", key: input.idempotencyKey, request: { runId: input.runId, workflowId: input.workflowId ?? null } },
-    async (tx) => {
-      const { source, workflow } = await loadRerunnable(tx, input);
-      return queueRun(tx, deps, workflow, lineageOf(source, "rerun", null));
-    },
+    (tx) => queueRun(tx, createQueueRequest(deps, lineageRequest(input, "rerun", null))),
   );
 }
 
@@ -39,7 +36,7 @@ export interface ResumeInput extends RerunInput {
 /**
  * Queues a new linked run that starts at `nodeId`: the source's successful outputs of that node's
  * ancestors are copied into the new run as logs (`copied_from`), so the node sees the same context.
- * Uses the workflow's current version; the node must exist in it.
+ * Uses the workflow's current version; the node must exist in it (else nothing is queued).
  */
 export async function resumeRunFromNode(deps: Deps, input: ResumeInput): Promise<StartedRun> {
   return createRunIdempotently(
@@ -51,16 +48,17 @@ export async function resumeRunFromNode(deps: Deps, input: ResumeInput): Promise
       request: { runId: input.runId, workflowId: input.workflowId ?? null, nodeId: input.nodeId },
     },
     async (tx) => {
-      const { source, workflow } = await loadRerunnable(tx, input);
-      if (!workflow.definition.nodes.some((n) => n.id === input.nodeId)) {
-        throw new DomainError("node_not_found", `Node '${input.nodeId}' not found in workflow ${workflow.id} (version ${workflow.version})`);
+      const run = await queueRun(tx, createQueueRequest(deps, lineageRequest(input, "resume", input.nodeId)));
+      // The run's insert is rolled back with the transaction when the node is not in its version.
+      const definition = await findWorkflowVersion(tx, run.workflowId, run.workflowVersion);
+      if (!definition?.nodes.some((n) => n.id === input.nodeId)) {
+        throw new DomainError("node_not_found", `Node '${input.nodeId}' not found in workflow ${run.workflowId} (version ${run.workflowVersion})`);
       }
-      const ancestors = ancestorsOf(createGraph(workflow.definition), input.nodeId);
+      const ancestors = ancestorsOf(createGraph(definition), input.nodeId);
       const latestSuccess = new Map<string, string>();
-      for (const log of await listRunLogs(tx, source.id)) {
+      for (const log of await listRunLogs(tx, input.runId)) {
         if (log.status === "success" && ancestors.has(log.nodeId)) latestSuccess.set(log.nodeId, log.id);
       }
-      const run = await queueRun(tx, deps, workflow, lineageOf(source, "resume", input.nodeId));
       const copies = [...latestSuccess.values()].map((sourceLogId) => ({ id: deps.ids.log(), sourceLogId }));
       await copyLogs(tx, copies, run.id, deps.clock());
       return run;
@@ -68,28 +66,14 @@ export async function resumeRunFromNode(deps: Deps, input: ResumeInput): Promise
   );
 }
 
-async function loadRerunnable(tx: Db, input: RerunInput): Promise<{ source: RunRecord; workflow: WorkflowRecord }> {
-  const source = await findRun(tx, input.runId, input.accountId);
-  if (!source || (input.workflowId !== undefined && source.workflowId !== input.workflowId)) {
-    throw new DomainError("run_not_found", `Run ${input.runId} not found`);
-  }
-  if (!isRerunnable(source.status)) {
-    throw new DomainError("run_not_rerunnable", `Run ${source.id} is ${source.status}; only completed or failed runs can be rerun`, {
-      details: { status: source.status },
-    });
-  }
-  const workflow = await findWorkflow(tx, input.accountId, source.workflowId);
-  if (!workflow) throw new DomainError("workflow_not_found", `Workflow ${source.workflowId} not found`);
-  return { source, workflow };
-}
-
-function lineageOf(source: RunRecord, triggerType: "rerun" | "resume", resumeFromNode: string | null) {
+function lineageRequest(input: RerunInput, triggerType: "rerun" | "resume", resumeFromNode: string | null) {
   return {
+    accountId: input.accountId,
+    workflowId: input.workflowId ?? null,
+    sourceRunId: input.runId,
     triggerType,
-    payload: structuredClone(source.triggerPayload),
-    endUserId: source.endUserId,
-    rerunOf: source.id,
-    rootRunId: source.rootRunId ?? source.id,
+    payload: null,
+    endUserId: null,
     resumeFromNode,
   };
 }

@@ -1,8 +1,9 @@
-import { insertRunBatch, StoreUnavailableError, type QueueRequest, type RunRecord } from "../store/index.ts";
+import { StoreUnavailableError, type QueueRequest, type RunRecord } from "../store/index.ts";
 import type { EngineDeps } from "./deps.ts";
-import { createGroupCommit } from "./group-commit.ts";
+import { createGroupCommit, type BatchResult } from "./group-commit.ts";
 import type { StartedRun } from "./idempotency.ts";
 import { rerunRun, type RerunInput } from "./rerun.ts";
+import { createQueueRequest, queueRuns } from "./run-requests.ts";
 import { executeWorkflow, type ExecuteWorkflowInput } from "./runs.ts";
 
 type Deps = Pick<EngineDeps, "db" | "clock" | "ids" | "config">;
@@ -15,54 +16,58 @@ export interface RunQueue {
 
 /**
  * Calls without an Idempotency-Key are group-committed: every request waiting at that moment is
- * inserted by one statement that also checks the workflow (and the source run of a rerun), so a
- * burst of N requests costs the store one round trip instead of a transaction each. A request the
- * batch did not insert (unknown workflow, missing or unfinished source run) takes the one-at-a-time
- * path, which gives its precise error. Keyed calls always take that path: the key is reserved in
- * the run's own transaction.
+ * queued by one statement, which also checks the workflow and the source run of a rerun and answers
+ * each refused request with its reason, so a burst of N requests, refused ones included, costs the
+ * store one round trip instead of a transaction each. Keyed calls queue alone by the same statement,
+ * inside the transaction that reserves the key.
  */
 export function createRunQueue(deps: Deps, options: { maxBatch?: number } = {}): RunQueue {
-  const batch = createGroupCommit<QueueRequest, RunRecord | null>(async (requests) => {
-    let inserted: RunRecord[];
-    try {
-      inserted = await insertRunBatch(deps.db, requests);
-    } catch (err) {
-      if (err instanceof StoreUnavailableError) throw err;
-      // One request the statement could not take (e.g. text jsonb cannot hold) must not fail the others.
-      return requests.map(() => ({ ok: true, value: null }));
-    }
-    const byId = new Map(inserted.map((run) => [run.id, run]));
-    return requests.map((r) => ({ ok: true, value: byId.get(r.altostratId) ?? byId.get(r.alloyId) ?? null }));
-  }, options);
-
-  const request = (fields: Pick<QueueRequest, "accountId" | "workflowId" | "sourceRunId" | "triggerType" | "payload" | "endUserId">): QueueRequest => ({
-    ...fields,
-    altostratId: deps.ids.run("altostrat"),
-    alloyId: deps.ids.run("alloy"),
-    createdAt: deps.clock(),
-  });
-
+  const batch = createGroupCommit<QueueRequest, RunRecord>((requests) => queueBatch(deps, requests), options);
   return {
     async execute(input) {
       if (input.idempotencyKey !== undefined) return executeWorkflow(deps, input);
       const run = await batch.submit(
-        request({
+        createQueueRequest(deps, {
           accountId: input.accountId,
           workflowId: input.workflowId,
           sourceRunId: null,
           triggerType: input.triggerType ?? "manual",
           payload: input.payload ?? {},
           endUserId: input.endUserId ?? null,
+          resumeFromNode: null,
         }),
       );
-      return run ? { run, replayed: false } : executeWorkflow(deps, input);
+      return { run, replayed: false };
     },
     async rerun(input) {
       if (input.idempotencyKey !== undefined) return rerunRun(deps, input);
       const run = await batch.submit(
-        request({ accountId: input.accountId, workflowId: input.workflowId ?? null, sourceRunId: input.runId, triggerType: "rerun", payload: null, endUserId: null }),
+        createQueueRequest(deps, {
+          accountId: input.accountId,
+          workflowId: input.workflowId ?? null,
+          sourceRunId: input.runId,
+          triggerType: "rerun",
+          payload: null,
+          endUserId: null,
+          resumeFromNode: null,
+        }),
       );
-      return run ? { run, replayed: false } : rerunRun(deps, input);
+      return { run, replayed: false };
     },
   };
+}
+
+async function queueBatch(deps: Deps, requests: QueueRequest[]): Promise<BatchResult<RunRecord>[]> {
+  try {
+    return await queueRuns(deps.db, requests);
+  } catch (err) {
+    if (err instanceof StoreUnavailableError || requests.length === 1) throw err;
+    // A value the statement cannot store (text jsonb cannot hold) fails the whole statement; queued
+    // one at a time, it fails only its own request.
+    const results: BatchResult<RunRecord>[] = [];
+    for (const request of requests) {
+      results.push(await queueRuns(deps.db, [request]).then(([result]) => result!, (error: unknown) => ({ ok: false as const, error })));
+    }
+    return results;
+  }
 }

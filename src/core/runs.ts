@@ -1,22 +1,19 @@
 import {
   countWorkflowLogs,
   findRun,
-  findWorkflow,
-  insertRun,
   listLogRows,
   listLogsForRuns,
   listRunLogs,
   listRunRows,
-  type Db,
   type LogQuery,
   type NodeLogRecord,
   type RunRecord,
-  type WorkflowRecord,
 } from "../store/index.ts";
 import type { TriggerType } from "../domain/index.ts";
 import type { EngineDeps } from "./deps.ts";
 import { DomainError } from "./errors.ts";
 import { createRunIdempotently, type StartedRun } from "./idempotency.ts";
+import { createQueueRequest, queueRun } from "./run-requests.ts";
 import { clampInt, getWorkflow } from "./workflows.ts";
 
 type Deps = Pick<EngineDeps, "db" | "clock" | "ids" | "config">;
@@ -42,57 +39,16 @@ export interface ExecuteWorkflowInput {
 export async function executeWorkflow(deps: Deps, input: ExecuteWorkflowInput): Promise<StartedRun> {
   const triggerType = input.triggerType ?? "manual";
   const endUserId = input.endUserId ?? null;
+  const payload = input.payload ?? {};
   return createRunIdempotently(
     deps,
-    {
-      accountId: input.accountId,
-      operation: "execute",
-      key: input.idempotencyKey,
-      request: { workflowId: input.workflowId, payload: input.payload ?? {}, triggerType, endUserId },
-    },
-    async (tx) => {
-      const wf = await findWorkflow(tx, input.accountId, input.workflowId);
-      if (!wf) throw new DomainError("workflow_not_found", `Workflow ${input.workflowId} not found`);
-      return queueRun(tx, deps, wf, { triggerType, payload: input.payload ?? {}, endUserId, rerunOf: null, rootRunId: null, resumeFromNode: null });
-    },
+    { accountId: input.accountId, operation: "execute", key: input.idempotencyKey, request: { workflowId: input.workflowId, payload, triggerType, endUserId } },
+    (tx) =>
+      queueRun(
+        tx,
+        createQueueRequest(deps, { accountId: input.accountId, workflowId: input.workflowId, sourceRunId: null, triggerType, payload, endUserId, resumeFromNode: null }),
+      ),
   );
-}
-
-/** Lineage and input of a run about to be queued. */
-export interface QueuedRunInput {
-  triggerType: TriggerType;
-  payload: unknown;
-  endUserId: string | null;
-  rerunOf: string | null;
-  rootRunId: string | null;
-  resumeFromNode: string | null;
-}
-
-/** Inserts a pending run of `wf`'s current version; an original run is its own root. */
-export async function queueRun(tx: Db, deps: Pick<EngineDeps, "clock" | "ids">, wf: WorkflowRecord, input: QueuedRunInput): Promise<RunRecord> {
-  const now = deps.clock();
-  const id = deps.ids.run(wf.idStyle);
-  return insertRun(tx, {
-    id,
-    accountId: wf.accountId,
-    endUserId: input.endUserId,
-    workflowId: wf.id,
-    workflowVersion: wf.version,
-    status: "pending",
-    triggerType: input.triggerType,
-    triggerPayload: input.payload,
-    rerunOf: input.rerunOf,
-    rootRunId: input.rootRunId ?? id,
-    resumeFromNode: input.resumeFromNode,
-    errorMessage: null,
-    createdAt: now,
-    startedAt: null,
-    completedAt: null,
-    availableAt: now,
-    leaseOwner: null,
-    leaseExpiresAt: null,
-    attempts: 0,
-  });
 }
 
 /** An account's run with its logs, or run_not_found (also for purged runs and other accounts' runs). */
@@ -177,19 +133,5 @@ export async function getLogStats(deps: Pick<EngineDeps, "db" | "clock">, input:
     recentRuns: { completed: c.completed, failed: c.failed },
     totalRuns: c.totalRuns,
     successRate: finished === 0 ? 0 : Math.round((c.completed / finished) * 10_000) / 100,
-  };
-}
-
-/** Counts for Altostrat's logs/stats. */
-export async function getLogStats(deps: Pick<EngineDeps, "db" | "clock">, input: { accountId: string; workflowId: string }): Promise<LogStats> {
-  await getWorkflow(deps, input.accountId, input.workflowId);
-  const since = new Date(deps.clock().getTime() - 30 * 24 * 3600 * 1000);
-  const c = await countLogsAndRuns(deps.db, input.workflowId, since);
-  const finished = c.completedSince + c.failedSince;
-  return {
-    logStatuses: { success: c.success, error: c.error, warning: c.warning },
-    recentRuns: { completed: c.completedSince, failed: c.failedSince },
-    totalRuns: c.totalRuns,
-    successRate: finished === 0 ? 0 : Math.round((c.completedSince / finished) * 10_000) / 100,
   };
 }

@@ -98,12 +98,27 @@ describe.each(storesUnderTest())("queueing runs in batches on $name", (store) =>
     expect(started[30]!.run.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{8}$/);
     expect(started.slice(31).map((s) => s.run.triggerPayload)).toEqual(Array.from({ length: 10 }, (_, i) => ({ value: 100 + i })));
     expect(new Set(started.map((s) => s.run.id)).size).toBe(41);
-    // 41 runs one transaction each would be 41+ round trips; the batch plus the four refusals' own paths is far fewer.
-    expect(batchedStatements).toBeLessThan(15);
+    // 41 runs one transaction each would be 41+ round trips; the batch answers the refusals too.
+    expect(batchedStatements).toBeLessThan(5);
 
     await engine.createWorker({ concurrency: 16 }).drain();
     const finished = await Promise.all(started.map((s) => engine.getRun(accountId, s.run.id)));
     expect(finished.every((r) => r.status === "completed" && r.logs.length === 3)).toBe(true);
+  });
+
+  it("refused requests cost no round trip of their own: one statement answers a batch of refusals", async () => {
+    const accountId = await newAccount(engine);
+    const wf = await addWorkflow(engine, accountId, LINEAR);
+    const pending = await engine.executeWorkflow({ accountId, workflowId: wf.id, payload: {} });
+    counter.reset();
+    const refused = await Promise.all([
+      codeOf(engine.rerunRun({ accountId, runId: pending.run.id })),
+      codeOf(engine.rerunRun({ accountId, runId: "fl_run_00000000000000000000000000" })),
+      codeOf(engine.executeWorkflow({ accountId, workflowId: "fl_wf_00000000000000000000000000", payload: {} })),
+    ]);
+    expect(refused).toEqual(["run_not_rerunnable", "run_not_found", "workflow_not_found"]);
+    expect(counter.count()).toBe(1);
+    await engine.createWorker().drain();
   });
 
   it("a request the batch statement cannot store is refused alone; the others in its batch are queued", async () => {

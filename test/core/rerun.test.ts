@@ -137,6 +137,8 @@ describe.each(storesUnderTest())("rerun and resume on $name", (store) => {
       const err = (await engine.resumeRunFromNode({ accountId, runId: run.id, nodeId: "ghost" }).catch((e: unknown) => e)) as DomainError;
       expect(err.code).toBe("node_not_found");
       expect(err.message).toContain("'ghost'");
+      const { rows } = await db.query<{ c: number }>("SELECT count(*)::int AS c FROM runs WHERE rerun_of = $1", [run.id]);
+      expect(rows[0]?.c).toBe(0);
     });
 
     it("answers run_not_found and run_not_rerunnable like rerun", async () => {

@@ -1,3 +1,4 @@
+import type { DomainErrorCode, RunStatus, TriggerType } from "../../domain/index.ts";
 import type { Db } from "../db.ts";
 import type { RunRecord } from "../records.ts";
 
@@ -11,28 +12,8 @@ export const RUN_COLUMNS = `id, account_id AS "accountId", end_user_id AS "endUs
 /** Channel on which run inserts wake idle workers. */
 export const RUNS_CHANNEL = "reprise_runs";
 
-/** Inserts a pending run and notifies workers in the same statement (so in the same transaction). */
-export async function insertRun(db: Db, run: RunRecord): Promise<RunRecord> {
-  const { rows } = await db.query<RunRecord>(
-    `WITH inserted AS (
-       INSERT INTO runs (id, account_id, end_user_id, workflow_id, workflow_version, status, trigger_type, trigger_payload,
-                         rerun_of, root_run_id, resume_from_node, error_message, created_at, started_at, completed_at,
-                         available_at, lease_owner, lease_expires_at, attempts)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-       RETURNING ${RUN_COLUMNS})
-     SELECT inserted.*, pg_notify('${RUNS_CHANNEL}', inserted.id) AS notified FROM inserted`,
-    [
-      run.id, run.accountId, run.endUserId, run.workflowId, run.workflowVersion, run.status, run.triggerType,
-      JSON.stringify(run.triggerPayload ?? {}), run.rerunOf, run.rootRunId, run.resumeFromNode, run.errorMessage,
-      run.createdAt, run.startedAt, run.completedAt, run.availableAt, run.leaseOwner, run.leaseExpiresAt, run.attempts,
-    ],
-  );
-  const { notified: _notified, ...inserted } = rows[0] as RunRecord & { notified: unknown };
-  return inserted;
-}
-
 /**
- * One run to queue in a batch: an execution of `workflowId`, or (with `sourceRunId`) a rerun of a
+ * One run to queue: an execution of `workflowId`, or (with `sourceRunId`) a rerun or resume of a
  * finished run that copies its trigger payload and end user. Both id styles are offered; the
  * workflow's style picks one, so the caller need not look the workflow up first.
  */
@@ -40,22 +21,45 @@ export interface QueueRequest {
   altostratId: string;
   alloyId: string;
   accountId: string;
-  /** Execution: the workflow to run. Rerun: when given, the source run must belong to it. */
+  /** Execution: the workflow to run. Rerun or resume: when given, the source run must belong to it. */
   workflowId: string | null;
   sourceRunId: string | null;
-  triggerType: "manual" | "webhook" | "event" | "rerun";
+  triggerType: TriggerType;
   /** Executions only; a rerun copies the source's. */
   payload: unknown;
   endUserId: string | null;
+  /** Resume only: the node the new run starts at. */
+  resumeFromNode: string | null;
   createdAt: Date;
 }
 
+/** What the caller decides and the statement applies: the source statuses a rerun or resume may start from. */
+export interface QueueRule {
+  rerunnableStatuses: readonly RunStatus[];
+}
+
+/** Why a request was not queued, with what the caller needs to say so. */
+export interface QueueRefusal {
+  reason: Extract<DomainErrorCode, "run_not_found" | "run_not_rerunnable" | "workflow_not_found">;
+  /** run_not_rerunnable: the source's status. */
+  sourceStatus: RunStatus | null;
+  /** workflow_not_found: the workflow asked for (an execution's) or the source's. */
+  workflowId: string | null;
+}
+
+/** Each request's answer from {@link insertRunBatch}: the queued run, or why it was not queued. */
+export type QueueOutcome = { run: RunRecord; refusal?: undefined } | { run?: undefined; refusal: QueueRefusal };
+
+type OutcomeRow = Partial<RunRecord> & { refusal: QueueRefusal["reason"] | null; sourceStatus: RunStatus | null; refusedWorkflowId: string | null; notified: unknown };
+
 /**
- * Queues many runs in one statement (group commit) and wakes the workers once. A request whose
- * workflow is not the account's, or whose source run is missing, another account's or not finished,
- * inserts nothing; the caller tells those apart by the ids missing from the answer.
+ * Queues runs in one statement (group commit), wakes the workers once, and answers every request in
+ * order. A request is refused, and inserts nothing, when its source run is missing, another account's
+ * or (Alloy's path) another workflow's (`run_not_found`), when the source's status is not in
+ * `rule.rerunnableStatuses` (`run_not_rerunnable`), or when the workflow is not the account's
+ * (`workflow_not_found`), checked in that order.
  */
-export async function insertRunBatch(db: Db, requests: QueueRequest[]): Promise<RunRecord[]> {
+export async function insertRunBatch(db: Db, requests: QueueRequest[], rule: QueueRule): Promise<QueueOutcome[]> {
   if (requests.length === 0) return [];
   const items = requests.map((r, ord) => ({
     ord,
@@ -67,33 +71,45 @@ export async function insertRunBatch(db: Db, requests: QueueRequest[]): Promise<
     trigger_type: r.triggerType,
     payload: r.sourceRunId ? null : (r.payload ?? {}),
     end_user_id: r.endUserId,
+    resume_from_node: r.resumeFromNode,
     created_at: r.createdAt.toISOString(),
   }));
-  const { rows } = await db.query<RunRecord & { notified: unknown }>(
+  const { rows } = await db.query<OutcomeRow>(
     `WITH req AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(ord int, alto_id text, alloy_id text, account_id text, workflow_id text,
-         source_id text, trigger_type text, payload jsonb, end_user_id text, created_at timestamptz)
-     ), resolved AS (
-       SELECT req.ord, CASE w.id_style WHEN 'alloy' THEN req.alloy_id ELSE req.alto_id END AS id, w.account_id, w.id AS workflow_id,
-              w.version, req.trigger_type, COALESCE(s.trigger_payload, req.payload) AS payload,
+         source_id text, trigger_type text, payload jsonb, end_user_id text, resume_from_node text, created_at timestamptz)
+     ), judged AS (
+       SELECT req.ord, CASE w.id_style WHEN 'alloy' THEN req.alloy_id ELSE req.alto_id END AS id, req.account_id,
+              w.id AS workflow_id, w.version, req.trigger_type, COALESCE(s.trigger_payload, req.payload) AS payload,
               CASE WHEN s.id IS NULL THEN req.end_user_id ELSE s.end_user_id END AS end_user_id,
-              s.id AS rerun_of, COALESCE(s.root_run_id, s.id) AS source_root, req.created_at
+              s.id AS rerun_of, COALESCE(s.root_run_id, s.id) AS source_root, req.resume_from_node, req.created_at,
+              s.status AS source_status, COALESCE(s.workflow_id, req.workflow_id) AS wanted_workflow_id,
+              CASE
+                WHEN req.source_id IS NOT NULL AND (s.id IS NULL OR s.workflow_id <> COALESCE(req.workflow_id, s.workflow_id)) THEN 'run_not_found'
+                WHEN req.source_id IS NOT NULL AND NOT s.status = ANY($2::text[]) THEN 'run_not_rerunnable'
+                WHEN w.id IS NULL THEN 'workflow_not_found'
+              END AS refusal
        FROM req
        LEFT JOIN runs s ON req.source_id IS NOT NULL AND s.id = req.source_id AND s.account_id = req.account_id
-                       AND s.status IN ('completed', 'failed')
-       JOIN workflows w ON w.account_id = req.account_id AND w.id = COALESCE(s.workflow_id, req.workflow_id)
-       WHERE (req.source_id IS NULL OR s.id IS NOT NULL) AND (req.workflow_id IS NULL OR w.id = req.workflow_id)
+       LEFT JOIN workflows w ON w.account_id = req.account_id AND w.id = COALESCE(s.workflow_id, req.workflow_id)
      ), inserted AS (
        INSERT INTO runs (id, account_id, end_user_id, workflow_id, workflow_version, status, trigger_type, trigger_payload,
                          rerun_of, root_run_id, resume_from_node, created_at, available_at, attempts)
        SELECT id, account_id, end_user_id, workflow_id, version, 'pending', trigger_type, payload,
-              rerun_of, COALESCE(source_root, id), NULL, created_at, created_at, 0
-       FROM resolved ORDER BY ord
+              rerun_of, COALESCE(source_root, id), resume_from_node, created_at, created_at, 0
+       FROM judged WHERE refusal IS NULL ORDER BY ord
        RETURNING ${RUN_COLUMNS})
-     SELECT inserted.*, pg_notify('${RUNS_CHANNEL}', '') AS notified FROM inserted`,
-    [JSON.stringify(items)],
+     SELECT j.refusal, j.source_status AS "sourceStatus", j.wanted_workflow_id AS "refusedWorkflowId", i.*,
+            CASE WHEN i.id IS NOT NULL THEN pg_notify('${RUNS_CHANNEL}', '') END AS notified
+     FROM judged j LEFT JOIN inserted i ON i.id = j.id
+     ORDER BY j.ord`,
+    [JSON.stringify(items), rule.rerunnableStatuses],
   );
-  return rows.map(({ notified: _notified, ...run }) => run);
+  return rows.map(({ refusal, sourceStatus, refusedWorkflowId, notified: _notified, ...run }): QueueOutcome =>
+    refusal === null
+      ? { run: run as RunRecord }
+      : { refusal: { reason: refusal, sourceStatus: refusal === "run_not_rerunnable" ? sourceStatus : null, workflowId: refusedWorkflowId } },
+  );
 }
 
 /** Finds a run; with an account id, only that account's run. */
