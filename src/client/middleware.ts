@@ -1,4 +1,5 @@
 import type { Middleware } from "openapi-fetch";
+import { discardBody } from "./retry.ts";
 
 /** Options of {@link requestIdMiddleware}. */
 export interface RequestIdOptions {
@@ -34,7 +35,7 @@ function randomRequestId(): string {
 export interface AuthRefreshOptions {
   /**
    * Returns the credential to send. Called with `refresh: false` before each request (return a cached
-   * token) and with `refresh: true` after a 401 (fetch a new one). Concurrent 401s share one refresh.
+   * token) and with `refresh: true` after a 401 (fetch a new one). 401s of requests sent with the same token share one refresh.
    */
   getToken: (request: { refresh: boolean }) => string | Promise<string>;
   /** Authorization scheme; `Bearer` for Altostrat JWTs (default), `bearer` for Alloy API keys. */
@@ -49,28 +50,33 @@ export interface AuthRefreshOptions {
  */
 export function authRefreshMiddleware(options: AuthRefreshOptions): Middleware {
   const scheme = options.scheme ?? "Bearer";
-  // A copy of each request in flight, taken before fetch consumes its body, to resend after a 401.
-  const pending = new Map<string, Request>();
+  // Each request in flight: a copy taken before fetch consumes its body, and the token it carries.
+  const pending = new Map<string, { copy: Request; token: string }>();
+  let latest: string | undefined; // the token getToken returned last
   let refreshing: Promise<string> | undefined;
+  const remember = (token: string) => (latest = token);
   const refresh = () => {
-    refreshing ??= Promise.resolve(options.getToken({ refresh: true })).finally(() => (refreshing = undefined));
+    refreshing ??= Promise.resolve(options.getToken({ refresh: true })).then(remember).finally(() => (refreshing = undefined));
     return refreshing;
   };
   return {
     async onRequest({ request, id }) {
-      request.headers.set("Authorization", `${scheme} ${await (refreshing ?? options.getToken({ refresh: false }))}`);
-      pending.set(id, request.clone());
+      const token = remember(await (refreshing ?? options.getToken({ refresh: false })));
+      request.headers.set("Authorization", `${scheme} ${token}`);
+      pending.set(id, { copy: request.clone(), token });
       return request;
     },
     async onResponse({ request, response, id, options: client }) {
-      const copy = pending.get(id);
+      const sent = pending.get(id);
       pending.delete(id);
-      if (response.status !== 401 || !copy) return undefined;
+      if (response.status !== 401 || !sent) return undefined;
+      // A 401 for a token that has been replaced meanwhile (another request refreshed it) needs no new refresh.
+      const token = refreshing || sent.token === latest ? await refresh() : latest!;
       // Headers set by middleware that ran later than this one are on `request`; its body is spent.
       const headers = new Headers(request.headers);
-      headers.set("Authorization", `${scheme} ${await refresh()}`);
-      await response.body?.cancel();
-      return client.fetch(new Request(copy, { headers }));
+      headers.set("Authorization", `${scheme} ${token}`);
+      await discardBody(response);
+      return client.fetch(new Request(sent.copy, { headers }));
     },
     onError({ id }) {
       pending.delete(id);

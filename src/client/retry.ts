@@ -65,7 +65,7 @@ export function withRetry(options: RetryOptions = {}): RequestFetch {
       const delayMs = readRetryAfter(response.headers.get("Retry-After"), now()) ?? backoff(attempt);
       if (delayMs > maxDelayMs) return response;
       options.onRetry?.({ attempt, delayMs, status: response.status });
-      await response.body?.cancel();
+      await discardBody(response);
       await sleep(delayMs);
     }
   };
@@ -86,4 +86,12 @@ export function readRetryAfter(value: string | null, nowMs: number): number | un
   if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+/**
+ * Reads and drops the body of an answer that will not be returned, so its connection is free again.
+ * Reading rather than cancelling: a browser reports a cancelled body as an aborted request.
+ */
+export async function discardBody(response: Response): Promise<void> {
+  await response.arrayBuffer().catch(() => undefined);
 }

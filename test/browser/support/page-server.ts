@@ -1,18 +1,25 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** A tiny HTTP server on 127.0.0.1 (port 0) that serves one HTML page at `/`: another origin than the API's. */
+/** A tiny HTTP server on 127.0.0.1 (port 0) that serves one HTML page at `/` (and any `files`): another origin than the API's. */
 export interface PageServer {
   url: string;
   close(): Promise<void>;
 }
 
-export function startPageServer(html: string): Promise<PageServer> {
+/** A file served besides the page, by its path (e.g. `/client.js`). */
+export interface PageFile {
+  contentType: string;
+  body: string;
+}
+
+export function startPageServer(html: string, files: Record<string, PageFile> = {}): Promise<PageServer> {
   return new Promise((resolve, reject) => {
     const server = http.createServer((req, res) => {
-      if (req.method === "GET" && req.url === "/") {
-        res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
-        res.end(html);
+      const file = req.url === "/" ? { contentType: "text/html; charset=utf-8", body: html } : Object.hasOwn(files, req.url ?? "") ? files[req.url!] : undefined;
+      if (req.method === "GET" && file) {
+        res.writeHead(200, { "content-type": file.contentType, "cache-control": "no-store" });
+        res.end(file.body);
       } else {
         res.writeHead(404, { "content-type": "text/plain" });
         res.end("not found");
