@@ -44,8 +44,10 @@ describe.skipIf(SKIP_REASON)(`start-up while PostgreSQL is not reachable yet${SK
     viaProxy.port = String(proxy.port);
 
     const starting = startServerProcess(fleetEnv(viaProxy.toString()));
+    let died = false; // then `await starting` below reports why, with the server's log
+    starting.catch(() => (died = true));
     // Reachable only after the server has been turned away twice: the retry is forced, not timed.
-    await pollUntil(async () => proxy!.refused, (n) => n >= 2, 60_000);
+    await pollUntil(async () => proxy!.refused, (n) => n >= 2 || died, 60_000);
     proxy.forward();
     server = await starting;
 
