@@ -11,7 +11,8 @@ const running = new Set<ChildProcess>();
 /** Starts `node scripts/mock.mjs` on two free ports and resolves once it has printed both URLs. */
 async function startMockScript(args: string[] = []): Promise<MockScript> {
   const ports = { altostrat: await findFreePort(), alloy: await findFreePort() };
-  const env = { ...process.env, ALTOSTRAT_MOCK_PORT: String(ports.altostrat), ALLOY_MOCK_PORT: String(ports.alloy) };
+  // The run console it also serves takes any free port (0), not the fixed 4010 another run may hold.
+  const env = { ...process.env, ALTOSTRAT_MOCK_PORT: String(ports.altostrat), ALLOY_MOCK_PORT: String(ports.alloy), CONSOLE_MOCK_PORT: "0" };
   const child = spawn(process.execPath, [path.join(REPO_ROOT, "scripts/mock.mjs"), ...args], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   let output = "";
