@@ -1,6 +1,5 @@
 import { HMAC_ALGORITHMS, MIN_SECRET_BYTES, PUBLIC_KEY_ALGORITHMS, type JwtAlgorithm } from "./auth/index.ts";
-import type { StoreLocation } from "./store/index.ts";
-import { DEFAULT_ACCOUNT_MAX_RUNNING } from "./store/queries/runs.ts";
+import { DEFAULT_ACCOUNT_MAX_RUNNING, type StoreLocation } from "./store/index.ts";
 import { DEFAULT_ENGINE_CONFIG, DEFAULT_SANDBOX_OPTIONS, defaultSandboxProcesses } from "./core/index.ts";
 
 

@@ -3,8 +3,7 @@ import type { Server } from "node:http";
 import { hostname } from "node:os";
 import type express from "express";
 import type { Logger } from "pino";
-import { connectWithRetry } from "./store/connect-with-retry.ts";
-import { resolveStore, type Db, type StoreLocation } from "./store/index.ts";
+import { connectWithRetry, pingStore, resolveStore, type Db, type StoreLocation } from "./store/index.ts";
 
 /** How long /readyz waits for `SELECT 1` before answering 503 (the pool has its own, longer, timeouts). */
 export const READY_TIMEOUT_MS = 2_000;
@@ -54,7 +53,7 @@ export async function checkStore(db: Db, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
   try {
-    return await Promise.race([db.query("SELECT 1").then(() => true, () => false), timeout]);
+    return await Promise.race([pingStore(db).then(() => true, () => false), timeout]);
   } finally {
     clearTimeout(timer);
   }

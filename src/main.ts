@@ -3,8 +3,7 @@ import { fileURLToPath } from "node:url";
 import { runKeys, runToken, runWorkflows } from "./cli/commands.ts";
 import { runStart } from "./cli/start.ts";
 import { ConfigError, loadConfig } from "./config.ts";
-import { DataDirLockedError } from "./store/index.ts";
-import { DataDirError } from "./store/adapters/dir-lock.ts";
+import { DataDirError, DataDirLockedError } from "./store/index.ts";
 
 const USAGE = `usage: reprise <command>
   start                                   serve both APIs (embedded store, or DATABASE_URL)

@@ -1,7 +1,9 @@
 export { StoreUnavailableError, DataDirLockedError, MigrationError, quoteIdent, type Db, type NotifyHandler } from "./db.ts";
 export { openPglite, DEFAULT_DATA_DIR, type PgliteOptions } from "./adapters/pglite.ts";
 export { openPostgres, type PostgresOptions } from "./adapters/postgres.ts";
-export { acquireDirLock, lockPathFor, type DirLock } from "./adapters/dir-lock.ts";
+export { acquireDirLock, lockPathFor, DataDirError, type DirLock } from "./adapters/dir-lock.ts";
+export { connectWithRetry, describePostgresTarget, StoreStartupTimeoutError, type StartupRetryOptions } from "./connect-with-retry.ts";
+export { pingStore } from "./queries/health.ts";
 export { openStore, resolveStore, type OpenStoreOptions, type ResolvedStore, type StoreLocation } from "./open-store.ts";
 export { migrate, loadMigrations, readSchemaVersion, type Migration } from "./migrate.ts";
 export type * from "./records.ts";
