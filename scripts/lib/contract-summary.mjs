@@ -26,7 +26,7 @@ export function summarizeRun({ name, options, run, started }) {
       const result = test.result();
       tests.push(result.state);
       if (result.state === "failed") failures.push({ test: test.fullName, message: (result.errors ?? []).map(messageOf).join("\n") });
-      if (result.state === "skipped") notRun.push({ test: test.fullName, reason: result.note ?? "skipped" });
+      if (result.state === "skipped") notRun.push({ test: test.fullName, reason: result.note ?? (options.scenariosOnly ? "left out by --scenarios-only" : "skipped") });
       // A skipped test's note already says why; a test that ran can still leave parts out.
       else for (const a of test.annotations().filter((annotation) => annotation.type === "not run")) notRun.push({ test: test.fullName, reason: a.message });
       for (const c of test.meta().checks ?? []) checks[c.outcome] = (checks[c.outcome] ?? 0) + 1;
