@@ -4,7 +4,7 @@ import { send } from "./support/api.ts";
 import { pollUntil } from "./support/checks.ts";
 import { createFaultDatabase, SKIP_REASON, type FaultDatabase } from "./support/database.ts";
 import { fleetEnv, runNode, startServerProcess, stopFleet, type ServerProcess } from "./support/fleet.ts";
-import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.ts";
+import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
 
 describe("start-up while PostgreSQL is unreachable", () => {
   it("a server whose PostgreSQL never answers retries until STORE_STARTUP_TIMEOUT_MS, then exits 1 with one line naming it", async () => {

@@ -1,12 +1,14 @@
 import net from "node:net";
 
-/** A TCP endpoint in front of PostgreSQL that turns connections away until told to forward them. */
+/** A TCP endpoint in front of a server (PostgreSQL) that turns connections away until told to forward them. */
 export interface TcpProxy {
   port: number;
   /** Connections turned away so far (each one a failed connection attempt of the client). */
   refused: number;
   /** From now on, connections are forwarded to the upstream server. */
   forward(): void;
+  /** From now on, connections are turned away again, and those being forwarded are cut. */
+  refuse(): void;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,10 @@ export async function startTcpProxy(upstream: { host: string; port: number }): P
     port: (server.address() as net.AddressInfo).port,
     refused: 0,
     forward: () => void (forwarding = true),
+    refuse() {
+      forwarding = false;
+      for (const socket of sockets) socket.destroy();
+    },
     close() {
       for (const socket of sockets) socket.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
