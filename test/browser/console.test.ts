@@ -3,6 +3,7 @@
 // mocks the same built page goes through the same flow with the contracts' static examples.
 // A console built from a contract that has cancel and bulk-rerun operations shows their buttons and
 // calls them. Screenshots: test/browser/screenshots/console-*.png.
+import type { ChildProcess } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -12,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Db } from "../../src/store/index.ts";
 import { REPO_ROOT } from "../pipeline/run-script.ts";
 import { findFreePort } from "../support/free-port.ts";
-import { startPrismFor } from "../support/prism.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
 import { createAlloyWorkflow, createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForExecution, waitForRun } from "../http/helpers/workflows.ts";
 import { chromiumMissing, launchChromium, STARTUP_TIMEOUT_MS, TEST_TIMEOUT_MS, type TestBrowser } from "./support/chromium.ts";
@@ -21,6 +21,20 @@ import { chromiumMissing, launchChromium, STARTUP_TIMEOUT_MS, TEST_TIMEOUT_MS, t
 const SEEN_MS = 30_000;
 
 type Closable = { close?: () => Promise<void>; stop?: () => Promise<void> };
+type Started = { url: string } & Closable;
+
+/** Every Prism these tests spawned, so one that never came up is killed too. */
+const prismChildren = new Set<ChildProcess>();
+
+/** Starts Prism on a bundle (a free port); the child is tracked from the moment it is spawned. */
+async function startMock(spec: string): Promise<Started> {
+  const { startPrism } = (await import(path.join(REPO_ROOT, "scripts/lib/prism.mjs"))) as { startPrism: (o: object) => Promise<Started> };
+  return startPrism({ spec, port: await findFreePort(), onSpawn: (child: ChildProcess) => prismChildren.add(child) });
+}
+
+afterAll(() => {
+  for (const child of prismChildren) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
 
 /** Fills the credential and loads the runs of the workflow the page opened on. */
 async function connect(page: Page, url: string, credential: string): Promise<void> {
@@ -124,14 +138,14 @@ describe.skipIf(chromiumMissing)("run console in Chromium against the server", (
 });
 
 describe.skipIf(chromiumMissing)("run console in Chromium against the Prism mocks", () => {
-  type Started = { url: string; close?: () => Promise<void>; stop?: () => Promise<void> };
   let altostrat: Started | undefined;
   let alloy: Started | undefined;
   let consoleServer: Started | undefined;
   let browser: TestBrowser | undefined;
 
   beforeAll(async () => {
-    const started = await Promise.allSettled([startPrismFor("altostrat"), startPrismFor("alloy"), launchChromium()] as const);
+    const bundle = (api: string) => path.join(REPO_ROOT, "generated", api, "openapi.yaml");
+    const started = await Promise.allSettled([startMock(bundle("altostrat")), startMock(bundle("alloy")), launchChromium()] as const);
     if (started[0].status === "fulfilled") altostrat = started[0].value;
     if (started[1].status === "fulfilled") alloy = started[1].value;
     if (started[2].status === "fulfilled") browser = started[2].value;
@@ -211,7 +225,6 @@ const FUTURE_PATHS = {
 };
 
 describe.skipIf(chromiumMissing)("run console built from a contract with cancel and bulk rerun", () => {
-  type Started = { url: string; close?: () => Promise<void>; stop?: () => Promise<void> };
   let root: string | undefined;
   let mock: Started | undefined;
   let consoleServer: Started | undefined;
@@ -230,8 +243,7 @@ describe.skipIf(chromiumMissing)("run console built from a contract with cancel 
     const { buildConsole } = (await import(path.join(REPO_ROOT, "scripts/lib/console.mjs"))) as { buildConsole: (root: string, out: string, bundles: string) => Promise<string[]> };
     await buildConsole(REPO_ROOT, path.join(root, "generated"), bundles);
 
-    const { startPrism } = (await import(path.join(REPO_ROOT, "scripts/lib/prism.mjs"))) as { startPrism: (o: object) => Promise<Started> };
-    const started = await Promise.allSettled([startPrism({ spec: specFile, port: await findFreePort() }), launchChromium()] as const);
+    const started = await Promise.allSettled([startMock(specFile), launchChromium()] as const);
     if (started[0].status === "fulfilled") mock = started[0].value;
     if (started[1].status === "fulfilled") browser = started[1].value;
     const failed = started.find((result) => result.status === "rejected");
