@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -126,6 +126,15 @@ describe("reprise contract against a running server, from another directory", ()
     expect(run.stderr.trimEnd().split("\n")).toEqual([`reprise contract: deployment unreachable: Alloy ${alloy} (connect ECONNREFUSED 127.0.0.1:${port}); nothing was run`]);
     const summary = JSON.parse(await readFile(path.join(cwd, "reprise-contract.json"), "utf8")); // the default file
     expect(summary).toMatchObject({ result: "unreachable", exitCode: 2, unreachable: [{ api: "Alloy", url: alloy }] });
+  }, 60_000);
+
+  it("takes settings from a config file where no flag or variable gives them", async () => {
+    const [closed, other] = [await closedPort(), await closedPort()];
+    await writeFile(path.join(cwd, "contract.yaml"), `altostrat: ${server.altostratUrl}\nalloy: http://127.0.0.1:${other}\ntoken: file-token\napiKey: file-key\n`);
+    const run = await runContract(cwd, ["--config", "contract.yaml", "--alloy", `http://127.0.0.1:${closed}`], { CONTRACT_API_KEY: "env-key" });
+    expect(run.code, run.stdout + run.stderr).toBe(2);
+    expect(run.stdout).toContain("settings: altostrat from contract.yaml, alloy from --alloy, token from contract.yaml, apiKey from CONTRACT_API_KEY");
+    expect(run.stderr).toContain(`Alloy http://127.0.0.1:${closed} (connect ECONNREFUSED`);
   }, 60_000);
 
   it("refuses wrong usage and the options not available yet in one line with exit code 2", async () => {
