@@ -9,7 +9,8 @@ const USAGE = `usage: reprise <command>
   start                                   serve both APIs (embedded store, or DATABASE_URL)
   token [--account ID] [--ttl SECONDS]    print a development JWT
   keys create [--account ID] [--name N]   create an Alloy API key (printed once)
-  workflows import <file.yaml> [--account ID] [--api altostrat|alloy]`;
+  workflows import <file.yaml> [--account ID] [--api altostrat|alloy]
+  contract [--altostrat URL --alloy URL | --mock] [options]   run the contract suite (contract --help)`;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
