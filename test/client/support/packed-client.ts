@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
-import { mkdir, readdir, rmdir, stat } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { REPO_ROOT } from "../../pipeline/run-script.ts";
@@ -17,17 +17,39 @@ export interface CommandResult {
 }
 
 /**
- * Runs a command without a shell; on timeout the child is killed (SIGKILL) and the result says so.
- * Never rejects: the caller asserts on the code and shows the output.
+ * Runs a command without a shell in its own process group; on timeout the whole group (npm and the
+ * scripts it started) is killed with SIGKILL and the result says so. Never rejects: the caller
+ * asserts on the code and shows the output.
  */
-export function runCommand(command: string, args: string[], options: { cwd: string; timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<CommandResult> {
+export function runCommand(command: string, args: string[], options: { cwd: string; timeoutMs: number }): Promise<CommandResult> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd: options.cwd, timeout: options.timeoutMs, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024, env: options.env ?? process.env }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      const killed = error?.killed ? `\n(killed after ${options.timeoutMs} ms)` : "";
-      resolve({ code, stdout, stderr: stderr + killed });
+    const child = spawn(command, args, { cwd: options.cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      stderr += `\n(killed after ${options.timeoutMs} ms)`;
+      killGroup(child.pid);
+    }, options.timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      resolve({ code: 1, stdout, stderr: `${stderr}${error.message}` });
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr });
     });
   });
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // The group has already exited.
+  }
 }
 
 /** What `npm pack --json` reports about the tarball. */
@@ -71,18 +93,28 @@ export async function installPackedClient(project: string, tarball: string): Pro
   return [...top.filter((n) => !n.startsWith("@") && !n.startsWith(".")), ...scoped.flat()].sort();
 }
 
-/** Takes a cross-process lock (a directory); one older than 5 minutes is left over from a killed run and taken over. */
+/** Takes a cross-process lock: a directory holding the owner's pid; one whose owner is gone is taken over. */
 async function lock(dir: string): Promise<() => Promise<void>> {
   for (let waited = 0; ; waited += 200) {
     try {
       await mkdir(dir);
-      return () => rmdir(dir).catch(() => undefined);
+      await writeFile(path.join(dir, "pid"), String(process.pid));
+      return () => rm(dir, { recursive: true, force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const age = Date.now() - (await stat(dir).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
-      if (age > 300_000) await rmdir(dir).catch(() => undefined);
-      else if (waited > 180_000) throw new Error(`${dir} is held by another pack for over 3 minutes`);
+      const owner = Number(await readFile(path.join(dir, "pid"), "utf8").catch(() => ""));
+      if (owner > 0 && !isAlive(owner)) await rm(dir, { recursive: true, force: true });
+      else if (waited > 240_000) throw new Error(`${dir} is held by process ${owner || "?"} for over 4 minutes`);
       else await new Promise((resolve) => setTimeout(resolve, 200));
     }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
