@@ -264,6 +264,11 @@ export interface components {
              */
             connectorId: string;
             /**
+             * @description Present only on a step an execution inherited from an earlier one instead of running it again (a resume from a step): the execution it was copied from.
+             * @example 24c1c099-724caf49
+             */
+            copiedFromExecutionId?: string;
+            /**
              * @description The JSON output of the step. For a failed step, an object with an `error` message and a `code` naming the reason: `node_failed`, `expression_error`, `node_timeout` (the step's code ran past its time limit), `node_memory_exceeded`, `node_output_too_large`, `run_output_too_large`, `run_budget_exceeded`, `http_timeout`, `http_error_status`, `destination_refused`, `host_not_found`, `invalid_url`, `request_failed` or `response_too_large`.
              * @example {
              *       "status": 201
@@ -406,6 +411,16 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description Method Not Allowed - The request path exists but does not support the request method; the `Allow` header lists the methods it supports. This answer belongs to the path, not to an operation: it is listed on every operation so that clients expect it wherever they call. */
+        MethodNotAllowed: {
+            headers: {
+                Allow: components["headers"]["Allow"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description Payload Too Large - The request body is larger than the server accepts. */
         PayloadTooLarge: {
             headers: {
@@ -428,6 +443,7 @@ export interface components {
         /** @description Unauthorized - The API key is missing or invalid. */
         Unauthorized: {
             headers: {
+                "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -481,10 +497,20 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
+         * @description The methods the request path supports, for example `POST`.
+         * @example POST
+         */
+        Allow: string;
+        /**
          * @description The number of seconds to wait before retrying the request.
          * @example 5
          */
         RetryAfter: number;
+        /**
+         * @description The challenge of RFC 6750: `Bearer realm="alloy"`, with `error="invalid_token"` added when an API key was sent and refused.
+         * @example Bearer realm="alloy", error="invalid_token"
+         */
+        WWWAuthenticate: string;
     };
     pathItems: never;
 }
@@ -522,6 +548,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ExecutionNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -555,6 +582,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequestBody"];
             401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
@@ -591,6 +619,7 @@ export interface operations {
             400: components["responses"]["BadRequestBody"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["WorkflowNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
@@ -650,6 +679,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["WorkflowNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -703,6 +733,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["WorkflowOrExecutionNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             409: components["responses"]["ExecutionNotFinished"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -252,7 +252,7 @@ export interface components {
              * @description A direct link to the documentation page for this specific error code.
              * @example https://docs.altostrat.io/errors/parameter_missing
              */
-            doc_url?: string;
+            doc_url: string;
             /** @description The individual problems found in the request, when there are several. */
             errors?: components["schemas"]["FieldError"][];
             /**
@@ -473,6 +473,11 @@ export interface components {
              * @example webhook
              */
             component_id?: string | null;
+            /**
+             * @description Present only on an entry a resumed run inherited instead of running the node again: the run it was copied from (the `rerun_of` of the resumed run). The copy keeps the original's output and `started_at`.
+             * @example fl_run_01h3j4k5l6m7n8p9q0r1s2t3u4
+             */
+            copied_from_run_id?: string;
             /**
              * Format: date-time
              * @description The timestamp when the log entry was created.
@@ -730,6 +735,16 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
+        /** @description Method Not Allowed - The request path exists but does not support the request method; the `Allow` header lists the methods it supports. This answer belongs to the path, not to an operation: it is listed on every operation so that clients expect it wherever they call. */
+        MethodNotAllowed: {
+            headers: {
+                Allow: components["headers"]["Allow"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description Not Found - The requested resource could not be found. */
         NotFound: {
             headers: {
@@ -788,6 +803,7 @@ export interface components {
         /** @description Unauthorized - The request requires authentication, but a valid token was not provided. */
         Unauthorized: {
             headers: {
+                "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -824,7 +840,7 @@ export interface components {
     };
     parameters: {
         /**
-         * @description A unique key (a UUID is recommended) that makes retries of this request safe. Keys are scoped to the caller and kept for 24 hours. A repeat of a finished request with the same key and the same request returns the stored answer; while the first request is still being processed a repeat gets `409` `idempotency_key_in_use`; the same key with a different request gets `422` `idempotency_key_mismatch`.
+         * @description A unique key (a UUID is recommended) that makes retries of this request safe. Keys are scoped to the caller (the account), across operations, and kept for 24 hours. A repeat of a finished request with the same key and the same request returns the stored answer; while the first request is still being processed a repeat gets `409` `idempotency_key_in_use`; the same key with a different request (other parameters, another body, or another operation: a key used for a re-run cannot start an execution) gets `422` `idempotency_key_mismatch`.
          * @example 5f2b1c9e-8d4a-4c3b-9a7e-2f1d0c6b8a94
          */
         IdempotencyKey: string;
@@ -867,10 +883,20 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
+         * @description The methods the request path supports, for example `POST`.
+         * @example POST
+         */
+        Allow: string;
+        /**
          * @description The number of seconds to wait before retrying the request.
          * @example 5
          */
         RetryAfter: number;
+        /**
+         * @description The challenge of RFC 6750: `Bearer realm="altostrat"`, with `error="invalid_token"` added when a bearer token was sent and refused (malformed, badly signed or expired).
+         * @example Bearer realm="altostrat", error="invalid_token"
+         */
+        WWWAuthenticate: string;
     };
     pathItems: never;
 }
@@ -900,6 +926,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidWorkflowRequest"];
             401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidWorkflowDefinition"];
@@ -934,6 +961,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["WorkflowNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -943,7 +971,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A unique key (a UUID is recommended) that makes retries of this request safe. Keys are scoped to the caller and kept for 24 hours. A repeat of a finished request with the same key and the same request returns the stored answer; while the first request is still being processed a repeat gets `409` `idempotency_key_in_use`; the same key with a different request gets `422` `idempotency_key_mismatch`.
+                 * @description A unique key (a UUID is recommended) that makes retries of this request safe. Keys are scoped to the caller (the account), across operations, and kept for 24 hours. A repeat of a finished request with the same key and the same request returns the stored answer; while the first request is still being processed a repeat gets `409` `idempotency_key_in_use`; the same key with a different request (other parameters, another body, or another operation: a key used for a re-run cannot start an execution) gets `422` `idempotency_key_mismatch`.
                  * @example 5f2b1c9e-8d4a-4c3b-9a7e-2f1d0c6b8a94
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -975,6 +1003,7 @@ export interface operations {
             400: components["responses"]["BadRequestBody"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["WorkflowNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             409: components["responses"]["IdempotencyKeyInUse"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -1021,6 +1050,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["WorkflowNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1029,7 +1059,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Only entries created at or after this instant: an RFC 3339 date-time from `0001-01-01T00:00:00Z` to `9999-12-31T23:59:59.999Z`. A date-time that names no real instant (a day the month does not have, hour 24, a leap second `23:59:60`, an offset beyond `±23:59`) or one outside that range is refused with `400` `validation_failed`.
+                 * @description Only entries created at or after this instant: an RFC 3339 date-time from `0001-01-01T00:00:00Z` to `9999-12-31T23:59:59.999Z`. A date-time that names no real instant (a day the month does not have, hour 24, a leap second `23:59:60`, an offset beyond `±23:59`) or one outside that range is refused with `400` `validation_failed`. The `:` of a date-time may be sent as it is or percent-encoded (`%3A`); a `+` of an offset must be sent as `%2B`, since a `+` in a query stands for a space.
                  * @example 2025-10-31T00:00:00Z
                  */
                 from?: string;
@@ -1083,6 +1113,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["WorkflowNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1114,6 +1145,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["WorkflowNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1145,6 +1177,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1154,7 +1187,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A unique key (a UUID is recommended) that makes retries of this request safe. Keys are scoped to the caller and kept for 24 hours. A repeat of a finished request with the same key and the same request returns the stored answer; while the first request is still being processed a repeat gets `409` `idempotency_key_in_use`; the same key with a different request gets `422` `idempotency_key_mismatch`.
+                 * @description A unique key (a UUID is recommended) that makes retries of this request safe. Keys are scoped to the caller (the account), across operations, and kept for 24 hours. A repeat of a finished request with the same key and the same request returns the stored answer; while the first request is still being processed a repeat gets `409` `idempotency_key_in_use`; the same key with a different request (other parameters, another body, or another operation: a key used for a re-run cannot start an execution) gets `422` `idempotency_key_mismatch`.
                  * @example 5f2b1c9e-8d4a-4c3b-9a7e-2f1d0c6b8a94
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1194,6 +1227,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             409: components["responses"]["RunConflict"];
             422: components["responses"]["IdempotencyKeyMismatch"];
             500: components["responses"]["ServerError"];
@@ -1205,7 +1239,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A unique key (a UUID is recommended) that makes retries of this request safe. Keys are scoped to the caller and kept for 24 hours. A repeat of a finished request with the same key and the same request returns the stored answer; while the first request is still being processed a repeat gets `409` `idempotency_key_in_use`; the same key with a different request gets `422` `idempotency_key_mismatch`.
+                 * @description A unique key (a UUID is recommended) that makes retries of this request safe. Keys are scoped to the caller (the account), across operations, and kept for 24 hours. A repeat of a finished request with the same key and the same request returns the stored answer; while the first request is still being processed a repeat gets `409` `idempotency_key_in_use`; the same key with a different request (other parameters, another body, or another operation: a key used for a re-run cannot start an execution) gets `422` `idempotency_key_mismatch`.
                  * @example 5f2b1c9e-8d4a-4c3b-9a7e-2f1d0c6b8a94
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1238,6 +1272,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["RunOrNodeNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             409: components["responses"]["RunConflict"];
             422: components["responses"]["IdempotencyKeyMismatch"];
             500: components["responses"]["ServerError"];
@@ -1268,6 +1303,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidWorkflowRequest"];
             401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["ServerError"];
@@ -1306,6 +1342,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequestBody"];
             404: components["responses"]["WebhookTokenNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["ServerError"];

@@ -10,7 +10,7 @@ import {
 import type { EngineDeps } from "./deps.ts";
 import { DomainError } from "./errors.ts";
 
-/** Operations an idempotency key is scoped to (with the account). */
+/** Operations that take an idempotency key; a key belongs to the account, whichever operation used it first. */
 export type IdempotentOperation = "execute" | "rerun" | "resume";
 
 /** A run-creating verb's answer; `replayed` is true when an idempotency key returned an earlier run. */
@@ -32,21 +32,22 @@ export async function createRunIdempotently(
 ): Promise<StartedRun> {
   const { key } = scope;
   if (key === undefined) return { run: await deps.db.transaction(create), replayed: false };
-  const where = { accountId: scope.accountId, operation: scope.operation, key };
+  const where = { accountId: scope.accountId, key };
   const requestHash = hashRequest(scope.request);
   return deps.db.transaction(async (tx) => {
     const now = deps.clock();
     const expiresAt = new Date(now.getTime() + deps.config.idempotencyTtlMs);
-    if (await reserveIdempotencyKey(tx, where, requestHash, now, expiresAt)) {
+    if (await reserveIdempotencyKey(tx, where, scope.operation, requestHash, now, expiresAt)) {
       const run = await create(tx);
       await completeIdempotencyKey(tx, where, run.id);
       return { run, replayed: false };
     }
     const record = await findIdempotencyKey(tx, where);
-    if (record && record.requestHash !== requestHash) {
+    // Another operation with the same key is another request (the IETF draft's 422), not a fresh key.
+    if (record && (record.operation !== scope.operation || record.requestHash !== requestHash)) {
       throw new DomainError(
         "idempotency_key_mismatch",
-        `Idempotency key '${key}' was already used with a different request for ${scope.operation}`,
+        `Idempotency key '${key}' was already used with a different request (for ${record.operation})`,
       );
     }
     if (!record || record.state !== "done" || !record.runId) {

@@ -64,6 +64,8 @@ export interface NodeLogRecord {
   status: LogStatus;
   output: unknown;
   copiedFrom: string | null;
+  /** For a copy: the run it was copied from (the resumed run's `rerun_of`); null otherwise. */
+  copiedFromRunId: string | null;
   startedAt: Date;
   createdAt: Date;
 }

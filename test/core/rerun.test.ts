@@ -182,13 +182,14 @@ describe.each(storesUnderTest())("rerun and resume on $name", (store) => {
       expect(await codeOf(engine.rerunRun({ accountId, runId: run.id, idempotencyKey: "busy" }))).toBe("idempotency_key_in_use");
     });
 
-    it("keys are scoped by account and operation, and expire after 24 hours", async () => {
+    it("keys are the account's across operations, and expire after 24 hours", async () => {
       const { accountId, run } = await finishedRun(CHAIN, { n: 1, limit: 5 });
       const rerun = await engine.rerunRun({ accountId, runId: run.id, idempotencyKey: "shared" });
-      const resume = await engine.resumeRunFromNode({ accountId, runId: run.id, nodeId: "b", idempotencyKey: "shared" });
-      expect(resume.run.id).not.toBe(rerun.run.id);
+      // Another operation with the key is another request with it: refused, nothing queued.
+      expect(await codeOf(engine.resumeRunFromNode({ accountId, runId: run.id, nodeId: "b", idempotencyKey: "shared" }))).toBe("idempotency_key_mismatch");
+      expect(await codeOf(engine.executeWorkflow({ accountId, workflowId: run.workflowId, payload: {}, idempotencyKey: "shared" }))).toBe("idempotency_key_mismatch");
       clock.advance(24 * 3600 * 1000 + 1);
-      const later = await engine.rerunRun({ accountId, runId: run.id, idempotencyKey: "shared" });
+      const later = await engine.resumeRunFromNode({ accountId, runId: run.id, nodeId: "b", idempotencyKey: "shared" });
       expect(later.replayed).toBe(false);
       expect(later.run.id).not.toBe(rerun.run.id);
       await engine.createWorker().drain();

@@ -145,7 +145,7 @@ describe("error answers", () => {
         { name: "run", method: "POST", owned: "/run/workflow", missing: "/run/workflow", body: { workflowId: ids.alloyWf, userId: "u1" }, code: "workflow_not_found" },
         { name: "logs", method: "GET", owned: `/workflows/${ids.alloyWf}/logs`, missing: `/workflows/${wf0}/logs`, code: "workflow_not_found" },
         { name: "getExecution", method: "GET", owned: `/logs/${ids.execution}`, missing: `/logs/${exec0}`, code: "run_not_found" },
-        { name: "rerun", method: "POST", owned: `/workflows/${ids.alloyWf}/rerun/${ids.execution}`, missing: `/workflows/${wf0}/rerun/${exec0}`, code: "run_not_found" },
+        { name: "rerun", method: "POST", owned: `/workflows/${ids.alloyWf}/rerun/${ids.execution}`, missing: `/workflows/${wf0}/rerun/${exec0}`, code: "workflow_not_found" },
       ];
       for (const probe of probes) await expectIndistinguishable("alloy", probe, [ids.alloyWf, wf0, ids.execution, exec0]);
       const missingBody = await expectError("alloy", await sendAsB("alloy", "POST", "/run/workflow", { workflowId: wf0, userId: "u1" }), { status: 404, code: "workflow_not_found" });

@@ -1,4 +1,4 @@
-import { DomainError, type Engine } from "../../core/index.ts";
+import { DomainError, isDomainError, type Engine } from "../../core/index.ts";
 import type { operations } from "../../../generated/alloy/schema.d.ts";
 import type { HandlerMap } from "../http/typed-handlers.ts";
 import { toExecution, toLogEntry } from "./mappers.ts";
@@ -66,9 +66,15 @@ export function createAlloyHandlers(engine: Engine): HandlerMap<operations, Allo
     async rerunWorkflowExecution({ path, context }) {
       // The seed's path parameters are unpatterned; the spec promises 404 for any other shape.
       if (!WORKFLOW_ID.test(path.workflowId)) throw new DomainError("workflow_not_found", `Workflow ${path.workflowId} not found`);
-      if (!EXECUTION_ID.test(path.executionId)) throw new DomainError("run_not_found", `Run ${path.executionId} not found`);
-      const started = await engine.rerunRun({ accountId: context.accountId, runId: path.executionId, workflowId: path.workflowId });
-      return { status: 200, body: { message: "success", executionId: started.run.id } };
+      try {
+        if (!EXECUTION_ID.test(path.executionId)) throw new DomainError("run_not_found", `Run ${path.executionId} not found`);
+        const started = await engine.rerunRun({ accountId: context.accountId, runId: path.executionId, workflowId: path.workflowId });
+        return { status: 200, body: { message: "success", executionId: started.run.id } };
+      } catch (err) {
+        // No such execution: when the workflow does not exist either, the 404 names the workflow (getWorkflow throws).
+        if (isDomainError(err, "run_not_found")) await engine.getWorkflow(context.accountId, path.workflowId);
+        throw err;
+      }
     },
   };
 }

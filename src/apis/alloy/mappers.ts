@@ -39,6 +39,7 @@ export function toLogEntry(run: RunRecord, logs: NodeLogRecord[]): Schemas["Work
       startedAt: log.startedAt.toISOString(),
       stoppedAt: log.createdAt.toISOString(),
       data: log.output ?? null,
+      ...(log.copiedFromRunId ? { copiedFromExecutionId: log.copiedFromRunId } : {}),
     })),
     inputs: [{ connectorId: "trigger", data: run.triggerPayload ?? {} }],
   };

@@ -36,6 +36,7 @@ export function toWorkflowLog(log: NodeLogRecord): Schemas["WorkflowLog"] {
     output: asObject(log.output),
     started_at: log.startedAt.toISOString(),
     created_at: log.createdAt.toISOString(),
+    ...(log.copiedFromRunId ? { copied_from_run_id: log.copiedFromRunId } : {}),
   };
 }
 

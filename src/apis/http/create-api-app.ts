@@ -57,6 +57,8 @@ export interface ApiAppOptions<Ctx> {
  */
 export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express {
   const spec = readSpec(options.specFile);
+  // generated/<api>/openapi.yaml: the API's name is the realm of its 401 challenges.
+  const realm = path.basename(path.dirname(options.specFile));
   const operations = listOperations(spec);
   const app = express();
   app.disable("x-powered-by");
@@ -161,9 +163,26 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
     }
     if (res.headersSent) return void res.end();
     if (answer.retryAfterSeconds) res.set("Retry-After", String(answer.retryAfterSeconds));
+    // RFC 9110 §15.5.2 and §15.5.6: a 401 carries its challenge, a 405 the methods the path has.
+    if (answer.status === 401) res.set("WWW-Authenticate", toChallenge(realm, req.get("authorization")));
+    if (answer.status === 405) res.set("Allow", readAllowedMethods(error));
     sendErrorAnswer(res, options.renderErrorAnswer, answer, requestId);
   });
   return app;
+}
+
+/**
+ * The RFC 6750 challenge of a refused request: the realm alone when no bearer credential came, with
+ * `error="invalid_token"` when one came and was refused.
+ */
+export function toChallenge(realm: string, authorization: string | undefined): string {
+  return /^bearer\s+\S/i.test(authorization ?? "") ? `Bearer realm="${realm}", error="invalid_token"` : `Bearer realm="${realm}"`;
+}
+
+/** The `Allow` value of the validator's 405 (it lists the matched path's methods in lower case). */
+function readAllowedMethods(error: unknown): string {
+  const allow = (error as { headers?: { Allow?: unknown } } | null)?.headers?.Allow;
+  return typeof allow === "string" ? allow.toUpperCase() : "";
 }
 
 /** Authenticates a request for one operation (a public one gets the public context) and keeps its route's path parameters. */

@@ -2,8 +2,12 @@ import type { Db } from "../db.ts";
 import type { LogStatus } from "../../domain/index.ts";
 import type { NodeLogRecord } from "../records.ts";
 
+// A copy's source run is its own run's `rerun_of` (a resume copies from the run it resumes), which
+// outlives the source's logs when retention purges them first; looked up only for copies.
 const LOG_COLUMNS = `id, run_id AS "runId", workflow_id AS "workflowId", node_id AS "nodeId", component_id AS "componentId",
-  status, output, copied_from AS "copiedFrom", started_at AS "startedAt", created_at AS "createdAt"`;
+  status, output, copied_from AS "copiedFrom",
+  CASE WHEN copied_from IS NULL THEN NULL ELSE (SELECT r.rerun_of FROM runs r WHERE r.id = node_logs.run_id) END AS "copiedFromRunId",
+  started_at AS "startedAt", created_at AS "createdAt"`;
 
 /** A log entry to write for a node a worker just ran. */
 export interface NewLog {

@@ -177,7 +177,7 @@ export function listAlloyErrorCases(ctx: CaseContext): Case[] {
     { name: "rerun, Altostrat ids", method: "POST", path: "/workflows/:wf/rerun/:run", headers: key(), want: { status: 404, code: "workflow_not_found", op: rerunOp } },
     { name: "rerun, execution id of the wrong shape", method: "POST", path: "/workflows/:alloyWf/rerun/:run", headers: key(), want: { status: 404, code: "run_not_found", op: rerunOp } },
     { name: "unknown route", method: "GET", path: "/workflows", headers: key(), want: { status: 404, code: "route_not_found" } },
-    { name: "unknown route, no key", method: "POST", path: "/run/event", want: { status: 404, code: "route_not_found" } },
+    { name: "unknown route, no key", method: "POST", path: "/run/anything", want: { status: 404, code: "route_not_found" } },
     // 405
     { name: "GET run/workflow", method: "GET", path: "/run/workflow", headers: key(), want: { status: 405, code: "method_not_allowed" } },
     { name: "DELETE an execution", method: "DELETE", path: "/logs/:execution", headers: key(), want: { status: 405, code: "method_not_allowed" } },
