@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from "pino";
+import { API_KEY_PATTERN } from "../shared/api-key.ts";
 
 export type { Logger } from "pino";
 
@@ -43,8 +44,10 @@ const REDACTED_PATHS = [
 // the process: Alloy API keys, webhook tokens, JWTs, and the credential of a Bearer or Basic header.
 // The patterns match no quote or backslash, and never start inside a `\uXXXX` escape (an `a`, `b` or
 // `e` there is a hex digit, not text), so a replacement keeps the JSON line valid.
-const CREDENTIAL =
-  /(?<!(?:^|[^\\])(?:\\\\)*\\u[0-9A-Fa-f]{0,3})(?:alloy_[0-9A-Za-z]{40}(?![0-9A-Za-z])|whk_[0-9a-z]{32}(?![0-9a-z])|eyJ[\w-]{2,}\.[\w-]{2,}\.[\w-]*|\b(bearer|basic) +[\w\-.~+/]{8,}=*)/gi;
+const CREDENTIAL = new RegExp(
+  String.raw`(?<!(?:^|[^\\])(?:\\\\)*\\u[0-9A-Fa-f]{0,3})(?:${API_KEY_PATTERN}(?![0-9A-Za-z])|whk_[0-9a-z]{32}(?![0-9a-z])|eyJ[\w-]{2,}\.[\w-]{2,}\.[\w-]*|\b(bearer|basic) +[\w\-.~+/]{8,}=*)`,
+  "gi",
+);
 
 /** Replaces every credential-shaped string of a serialized log line with `[redacted]`. */
 export function scrubCredentials(line: string): string {

@@ -5,7 +5,9 @@ export const API_KEY_MARKER = "alloy_";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const SECRET_LENGTH = 40;
-const API_KEY_FORMAT = new RegExp(`^${API_KEY_MARKER}[0-9A-Za-z]{${SECRET_LENGTH}}$`);
+/** A key's shape as unanchored regular-expression source, for finding keys inside text (log scrubbing). */
+export const API_KEY_PATTERN = `${API_KEY_MARKER}[0-9A-Za-z]{${SECRET_LENGTH}}`;
+const API_KEY_FORMAT = new RegExp(`^${API_KEY_PATTERN}$`);
 // The marker and 4 of the ~238 random bits: enough to tell an account's keys apart in a listing, far
 // too little to guess a key from. Every key stored so far has a prefix of exactly this length.
 const DISPLAY_PREFIX_LENGTH = API_KEY_MARKER.length + 4;
