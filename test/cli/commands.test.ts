@@ -11,11 +11,15 @@ import { createPgliteDataDir, storesUnderTest } from "../store/helpers/stores.ts
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src/main.ts");
 
-/** Runs one `reprise` command on a PGlite directory; execFile kills it if it outlives the timeout. */
+// Each command loads PGlite in a new process: slow on a loaded machine. A command is killed after
+// CLI_TIMEOUT_MS, and every test allows more than all of its commands' timeouts together.
+const CLI_TIMEOUT_MS = 60_000;
+
+/** Runs one `reprise` command on a PGlite directory; execFile kills it if it outlives CLI_TIMEOUT_MS. */
 function runCli(dataDir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { PATH: process.env.PATH ?? "", NODE_ENV: "test", LOG_LEVEL: "silent", REPRISE_DATA_DIR: dataDir };
   return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { env, timeout: 60_000, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
+    execFile(process.execPath, [MAIN, ...args], { env, timeout: CLI_TIMEOUT_MS, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
     });
   });
@@ -48,7 +52,7 @@ describe("reprise keys and workflows import", () => {
     const [resolved, listed] = await withStoredEngine(async (engine) => [await engine.resolveApiKey(key), await engine.listApiKeys("acct_cli")] as const);
     expect(resolved).toBe("acct_cli");
     expect(listed.map((k) => k.name)).toEqual(["ci"]);
-  });
+  }, 2 * CLI_TIMEOUT_MS);
 
   it("workflows import creates a workflow in a new account, then a new version of it", async () => {
     const file = path.join(dataDir, "..", "order.yaml");
@@ -58,7 +62,7 @@ describe("reprise keys and workflows import", () => {
     expect(first.stdout).toMatch(/^fl_wf_\w+ version 1 \(created\)\n$/);
     const second = await runCli(dataDir, ["workflows", "import", file, "--account", "acct_import"]);
     expect(second.stdout).toBe(first.stdout.replace("version 1 (created)", "version 2 (updated)"));
-  });
+  }, 3 * CLI_TIMEOUT_MS);
 });
 
 describe.each(storesUnderTest())("the development key of npm start on $name", (store) => {
