@@ -1,3 +1,5 @@
+import path from "node:path";
+import { ADMIN_FILE_NAME } from "./apis/admin/admin-file.mjs";
 import { HMAC_ALGORITHMS, MIN_SECRET_BYTES, PUBLIC_KEY_ALGORITHMS, type JwtAlgorithm } from "./auth/index.ts";
 import { DEFAULT_ACCOUNT_MAX_RUNNING, type StoreLocation } from "./store/index.ts";
 import { DEFAULT_ENGINE_CONFIG, DEFAULT_SANDBOX_OPTIONS, defaultSandboxProcesses } from "./core/index.ts";
@@ -50,6 +52,18 @@ export interface Config {
     readonly memoryMb: number;
     readonly timeoutMs: number;
     readonly compileTimeoutMs: number;
+  };
+  /**
+   * The admin listener: fixtures (accounts, keys, workflows) while the server holds the store. Always
+   * bound to 127.0.0.1; its token is written to `file` (mode 0600) for the CLI on the same machine.
+   */
+  readonly admin: {
+    readonly enabled: boolean;
+    readonly port: number;
+    readonly file: string;
+    /** For the CLI: a running server's admin URL and token (REPRISE_ADMIN_URL, REPRISE_ADMIN_TOKEN) instead of the file. */
+    readonly serverUrl?: string;
+    readonly serverToken?: string;
   };
   /** What one run may produce and take. */
   readonly runLimits: {
@@ -168,6 +182,15 @@ export function loadConfig(env: Env = process.env): Config {
       memoryMb: read.integer("SANDBOX_MEMORY_MB", DEFAULT_SANDBOX_OPTIONS.memoryMb, 16, 4096),
       timeoutMs: read.integer("SANDBOX_TIMEOUT_MS", DEFAULT_SANDBOX_OPTIONS.timeoutMs, 10, 300_000),
       compileTimeoutMs: read.integer("SANDBOX_COMPILE_TIMEOUT_MS", DEFAULT_SANDBOX_OPTIONS.compileTimeoutMs, 100, 300_000),
+    },
+    admin: {
+      // On by default only in development: a test or production process opens no extra listener.
+      enabled: read.boolean("ADMIN_LISTENER", nodeEnv === "development"),
+      // Any free port by default: the CLI finds it in the admin file, so nothing can collide.
+      port: read.integer("ADMIN_PORT", 0, 0, 65535),
+      file: path.join(dataDir, ADMIN_FILE_NAME),
+      ...optional("serverUrl", read.url("REPRISE_ADMIN_URL", false)),
+      ...optional("serverToken", read.string("REPRISE_ADMIN_TOKEN")),
     },
     runLimits: {
       nodeMaxOutputBytes: read.size("NODE_MAX_OUTPUT", DEFAULT_ENGINE_CONFIG.nodeMaxOutputBytes),

@@ -1,10 +1,12 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import express from "express";
 import type { Logger } from "pino";
+import { startAdminListener, type AdminListener } from "./apis/admin/index.ts";
 import { createAlloyApp, type AlloyAppOptions } from "./apis/alloy/index.ts";
 import { createAltostratApp, type AltostratAppOptions } from "./apis/altostrat/index.ts";
-import { createApiKeyAuthenticator, createJwtVerifier } from "./auth/index.ts";
+import { createApiKeyAuthenticator, createJwtVerifier, mintDevToken } from "./auth/index.ts";
 import type { Config } from "./config.ts";
 import { createEngine, createSandbox, type Engine, type RetentionTask, type Worker, type WorkerEvent } from "./core/index.ts";
 import { closeListener, createWorkerId, mountHealth } from "./lifecycle.ts";
@@ -40,6 +42,8 @@ export interface RunningServer {
   altostratUrl: string;
   alloyUrl: string;
   worker: Worker | undefined;
+  /** The admin listener (127.0.0.1 only) and its token, when ADMIN_LISTENER is on. */
+  admin: { url: string; token: string } | undefined;
   /** Stops accepting, drains workers within the configured deadline, closes the store. */
   stop(): Promise<void>;
 }
@@ -95,6 +99,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   const alloyApp = createAlloyApp({ ...shared, authenticate: (header) => apiKeys.authenticate(header), ...(replaced.alloy ? { handlers: replaced.alloy } : {}) });
   const altostrat = await listen(altostratApp, config.server.host, config.server.altostratPort);
   const alloy = await listen(alloyApp, config.server.host, config.server.alloyPort);
+  const admin = config.admin.enabled ? await startAdmin(config, engine, logger, overrides.root) : undefined;
 
   let worker: Worker | undefined;
   let retention: RetentionTask | undefined;
@@ -124,6 +129,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     engine,
     db,
     worker,
+    admin: admin ? { url: admin.url, token: admin.token } : undefined,
     altostratUrl: urlOf(altostrat, config.server.host),
     alloyUrl: urlOf(alloy, config.server.host),
     stop() {
@@ -133,6 +139,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
         await Promise.all([
           closeListener(altostrat, deadlineMs),
           closeListener(alloy, deadlineMs),
+          admin ? closeListener(admin.server, deadlineMs) : undefined,
           retention?.stop(),
           worker?.stop({ deadlineMs }),
         ]);
@@ -142,6 +149,24 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       return stopping;
     },
   };
+}
+
+/** The admin listener: its own app on 127.0.0.1, never mounted on a tenant listener. */
+function startAdmin(config: Config, engine: Engine, logger: Logger, root = process.cwd()): Promise<AdminListener> {
+  const { jwt } = config;
+  const secret = jwt.secret;
+  const mintToken = secret
+    ? (accountId: string, expiresInSeconds: number) =>
+        mintDevToken({ secret, accountId, expiresInSeconds, accountClaim: jwt.accountClaim, issuer: jwt.issuer, audience: jwt.audience })
+    : undefined;
+  return startAdminListener(config.admin.port, {
+    engine,
+    logger,
+    specFile: path.join(root, "generated/admin/openapi.yaml"),
+    bodyLimit: config.server.bodyLimitBytes,
+    validateResponses: config.server.validateResponses,
+    ...(mintToken ? { mintToken } : {}),
+  });
 }
 
 function listen(app: express.Express, host: string, port: number): Promise<Server> {

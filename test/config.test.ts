@@ -33,6 +33,7 @@ describe("loadConfig", () => {
       retention: { days: 7, intervalMs: 3_600_000 },
       outbound: { allowPrivateNetworks: false, requestTimeoutMs: 10_000 },
       sandbox: { processes: defaultSandboxProcesses(), memoryMb: 64, timeoutMs: 1000, compileTimeoutMs: 5000 },
+      admin: { enabled: true, port: 0, file: "data/admin.json" },
       runLimits: { nodeMaxOutputBytes: 2 * 1024 * 1024, runMaxOutputBytes: 8 * 1024 * 1024, runTimeBudgetMs: 600_000 },
     } satisfies Config);
   });
@@ -55,6 +56,8 @@ describe("loadConfig", () => {
     { name: "file store in a chosen directory", given: { REPRISE_DATA_DIR: "/var/lib/reprise" }, want: (c) => c.store, value: { kind: "file", dataDir: "/var/lib/reprise" } },
     { name: "port 0 for both listeners", given: { ALTOSTRAT_PORT: "0", ALLOY_PORT: "0" }, want: (c) => [c.server.altostratPort, c.server.alloyPort], value: [0, 0] },
     { name: "host", given: { HOST: "0.0.0.0" }, want: (c) => c.server.host, value: "0.0.0.0" },
+    { name: "admin listener off outside development unless asked for", given: { NODE_ENV: "test" }, want: (c) => c.admin.enabled, value: false },
+    { name: "admin listener on a chosen port, its file in the data directory", given: { NODE_ENV: "test", ADMIN_LISTENER: "true", ADMIN_PORT: "9090", REPRISE_DATA_DIR: "/srv/reprise" }, want: (c) => c.admin, value: { enabled: true, port: 9090, file: "/srv/reprise/admin.json" } },
     { name: "empty variables count as unset", given: { HOST: "", JWT_ISSUER: "" }, want: (c) => [c.server.host, c.jwt.issuer], value: ["127.0.0.1", undefined] },
     { name: "body limit with a unit", given: { BODY_LIMIT: "512kb" }, want: (c) => c.server.bodyLimitBytes, value: 512 * 1024 },
     { name: "body limit in upper-case unit", given: { BODY_LIMIT: "2MB" }, want: (c) => c.server.bodyLimitBytes, value: 2 * 1024 * 1024 },

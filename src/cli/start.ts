@@ -2,6 +2,7 @@ import { mintDevToken } from "../auth/index.ts";
 import type { Config } from "../config.ts";
 import { redactConfig } from "../config.ts";
 import { createLogger } from "../log/index.ts";
+import { removeAdminFile, writeAdminFile } from "../apis/admin/index.ts";
 import { startWhenStoreIsReachable, stopOnSignals } from "../lifecycle.ts";
 import { startServer, type RunningServer } from "../server.ts";
 import { resolveStore } from "../store/index.ts";
@@ -17,6 +18,7 @@ export async function runStart(config: Config, root: string): Promise<void> {
 
   const server = await startWhenStoreIsReachable(config.store, logger, () => startServer(config, { logger, root }));
   stopOnSignals(server, logger, { deadlineMs: config.worker.shutdownDeadlineMs });
+  await publishAdmin(config, server);
   // In production no demo account is seeded and no credential is printed: with several processes
   // each start would revoke the key the others printed, and a printed token would be a real one.
   if (config.nodeEnv === "production") return printListeners(config, server);
@@ -31,6 +33,7 @@ export async function runStart(config: Config, root: string): Promise<void> {
     `Altostrat Workflows API  ${server.altostratUrl}   (reference: ${server.altostratUrl}/docs)`,
     `Alloy Embedded 2025-09   ${server.alloyUrl}   (reference: ${server.alloyUrl}/docs)`,
     `Store: ${describeStore(config)}; worker ${server.worker?.id ?? "off"}`,
+    ...(server.admin ? [`Admin (127.0.0.1 only; npm run keys and workflows use it) ${server.admin.url}   token in ${config.admin.file}:`, `  ${server.admin.token}`] : []),
     "",
     token ? `Development JWT (account ${DEMO_ACCOUNT_ID}, 24 h):\n  ${token}` : "JWT_JWKS_URL is set: mint tokens with your identity provider.",
     `Development Alloy API key (account ${DEMO_ACCOUNT_ID}; shown once, earlier ones revoked):\n  ${apiKey}`,
@@ -53,8 +56,20 @@ function printListeners(config: Config, server: RunningServer): void {
     `Altostrat Workflows API  ${server.altostratUrl}`,
     `Alloy Embedded 2025-09   ${server.alloyUrl}`,
     `Store: ${describeStore(config)}; worker ${server.worker?.id ?? "off"}`,
+    ...(server.admin ? [`Admin (127.0.0.1 only) ${server.admin.url}   token in ${config.admin.file}`] : []),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+/**
+ * Leaves the admin URL and token in the data directory (mode 0600) for the CLI on this machine, and
+ * removes them when the process exits.
+ */
+async function publishAdmin(config: Config, server: RunningServer): Promise<void> {
+  if (!server.admin) return;
+  const { token } = server.admin;
+  await writeAdminFile(config.admin.file, { url: server.admin.url, token, pid: process.pid });
+  process.once("exit", () => removeAdminFile(config.admin.file, token));
 }
 
 function describeStore(config: Config): string {
