@@ -8,6 +8,7 @@ import path from "node:path";
 import { PACKAGE_ROOT, resolveContractOptions, SETTINGS, toContractEnv, usage, UsageError } from "./contract-options.mjs";
 import { summarizeRun, summarizeUnreachable } from "./contract-summary.mjs";
 import { whyUnreachable } from "./reachable.mjs";
+import { findAdmin, PROVISIONED_ACCOUNTS, provisionFixtures } from "./contract-provision.mjs";
 
 const TEST_FILE = "test/contract/contract.test.ts";
 
@@ -32,10 +33,13 @@ export async function runContractCommand(argv, { name, defaultTargets = "", reco
     return 0;
   }
   const started = Date.now();
+  const provisioned = options.provision ? await provision(options, name, env, cwd) : undefined;
+  if (provisioned === null) return 2;
   // The resolved targets first, so a run against the wrong place is obvious before anything starts.
   console.log(`${name}: targets ${options.labels.join(",")}`);
   for (const label of options.labels) console.log(`  ${label.padEnd(10)} ${describeTarget(label, options.settings)}`);
   if (options.labels.includes("deployment")) console.log(`  ${"".padEnd(10)} ${describeSources(options.settings)}`);
+  if (provisioned) console.log(`  ${"".padEnd(10)} ${provisioned}`);
   const down = options.labels.includes("deployment") ? await findUnreachable(options.settings) : [];
   if (down.length > 0) {
     // A deployment nobody answers at would fail every scenario one by one; say it once instead.
@@ -86,6 +90,24 @@ async function runVitest(options) {
     return { modules, unhandled: vitest.state.getUnhandledErrors(), found: modules.length > 0 };
   } finally {
     await vitest.close();
+  }
+}
+
+/**
+ * Creates the fixtures through the server's admin listener and fills the settings with them (from
+ * "--provision"); resolves with a line saying what was created, or null after printing why it failed.
+ */
+async function provision(options, name, env, cwd) {
+  try {
+    const admin = await findAdmin(options.provision, env, cwd);
+    const values = await provisionFixtures(admin);
+    for (const [key, value] of Object.entries(values)) options.settings[key] = { value, from: "--provision" };
+    const { main, other } = PROVISIONED_ACCOUNTS;
+    return `provisioned through ${admin.url} (from ${admin.from}): accounts ${main} and ${other} with a token and an Alloy key each, Alloy workflows ${values.alloyWorkflow} (quick) and ${values.alloySlowWorkflow} (slow)`;
+  } catch (error) {
+    if (!(error instanceof UsageError) && error?.name !== "AdminRequestError") throw error;
+    console.error(`${name}: ${error.message}; nothing was run`);
+    return null;
   }
 }
 

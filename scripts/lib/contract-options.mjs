@@ -25,6 +25,9 @@ export const SETTINGS = [
   { key: "alloySlowWorkflow", flag: "alloy-slow-workflow", env: "CONTRACT_ALLOY_SLOW_WORKFLOW_ID", secret: false, help: "Alloy workflow that stays unfinished a while" },
 ];
 
+/** The settings `--provision` supplies (scripts/lib/contract-provision.mjs creates them). */
+export const PROVISIONED = ["token", "apiKey", "otherToken", "otherApiKey", "alloyWorkflow", "alloySlowWorkflow"];
+
 const REPORTERS = { junit: "reprise-contract.xml", json: "reprise-contract.json" };
 
 /** The usage text; `name` is how the command was invoked. */
@@ -37,6 +40,10 @@ export function usage(name) {
     `  ${"--mock".padEnd(30)} run against Prism mocks of both APIs instead of a deployment`,
     `  ${"--target LIST".padEnd(30)} mock, server (inside the repository only) and/or an Altostrat URL`,
     `  ${"--scenarios-only".padEnd(30)} leave out the Arazzo workflows`,
+    `  ${"--provision".padEnd(30)} create the accounts, tokens, keys and Alloy workflows on a development server first,`,
+    `  ${"".padEnd(30)} through its admin listener (admin.json in REPRISE_DATA_DIR, or the next two)`,
+    `  ${"--admin-url URL".padEnd(30)} the server's admin listener (REPRISE_ADMIN_URL)`,
+    `  ${"--admin-token TOKEN".padEnd(30)} its token (REPRISE_ADMIN_TOKEN)`,
     `  ${"--reporter junit|json".padEnd(30)} also write JUnit XML or a JSON summary (repeatable)`,
     `  ${"--output FILE".padEnd(30)} file of each --reporter, in order (default ${Object.values(REPORTERS).join(", ")})`,
     "precedence: command-line flags, then CONTRACT_* variables, then the config file",
@@ -53,7 +60,6 @@ export function usage(name) {
 export function resolveContractOptions(argv, env, { cwd = process.cwd(), defaultTargets = "mock,server" } = {}) {
   const values = parseFlags(argv);
   if (values.help) return { help: true };
-  if (values.provision) throw new UsageError("--provision is not available yet: create the second account, keys and Alloy workflows with `reprise keys` and `reprise workflows import`, and pass them as flags or CONTRACT_* variables");
   if (values.fuzz) throw new UsageError("--fuzz is not available against a deployment yet (the fuzzer seeds its fixtures through the server's engine): run `npm run test:fuzz` in the repository");
   const reporters = pairReporters(values.reporter ?? [], values.output ?? [], cwd);
   const file = values.config ? readConfigFile(path.resolve(cwd, values.config)) : {};
@@ -64,13 +70,16 @@ export function resolveContractOptions(argv, env, { cwd = process.cwd(), default
     if (value !== undefined) resolved[s.key] = { value: s.key === "altostrat" || s.key === "alloy" ? checkUrl(value, from) : value, from };
   }
   const labels = resolveLabels(values, resolved, defaultTargets);
+  const provision = values.provision ? resolveProvision(values, labels) : undefined;
+  // What --provision creates replaces a variable or a config-file value (a flag wins over both).
+  if (provision) for (const key of PROVISIONED) delete resolved[key];
   if (labels.includes("deployment") && !resolved.altostrat) throw new UsageError("a deployment needs an Altostrat URL (--altostrat or CONTRACT_ALTOSTRAT_URL)");
-  if (labels.includes("deployment") && !resolved.token) throw new UsageError("a deployment target needs CONTRACT_TOKEN or --token (an Altostrat bearer token)");
-  if (labels.includes("deployment") && resolved.alloy && !resolved.apiKey) throw new UsageError("an Alloy URL needs CONTRACT_API_KEY or --api-key (an Alloy API key)");
+  if (labels.includes("deployment") && !provision && !resolved.token) throw new UsageError("a deployment target needs CONTRACT_TOKEN or --token (an Altostrat bearer token)");
+  if (labels.includes("deployment") && !provision && resolved.alloy && !resolved.apiKey) throw new UsageError("an Alloy URL needs CONTRACT_API_KEY or --api-key (an Alloy API key)");
   if (labels.includes("server") && !existsSync(path.join(PACKAGE_ROOT, "test/support/servers.ts"))) {
     throw new UsageError("the in-process server target runs only inside the repository; give a deployment (--altostrat URL) or --mock");
   }
-  return { help: false, labels, settings: resolved, reporters, scenariosOnly: values["scenarios-only"] };
+  return { help: false, labels, settings: resolved, reporters, scenariosOnly: values["scenarios-only"], provision };
 }
 
 /** The CONTRACT_* environment a contract run hands to its test file: only resolved values, so nothing stale leaks in. */
@@ -78,6 +87,14 @@ export function toContractEnv({ labels, settings }) {
   const out = { CONTRACT_TARGETS: labels.join(",") };
   for (const s of SETTINGS) out[s.env] = settings[s.key]?.value;
   return out;
+}
+
+/** --provision needs a deployment and leaves its settings to the server; a flag for one of them is a contradiction. */
+function resolveProvision(values, labels) {
+  if (!labels.includes("deployment")) throw new UsageError("--provision creates fixtures on a development server: give its --altostrat URL (and --alloy URL)");
+  const given = SETTINGS.filter((s) => PROVISIONED.includes(s.key) && values[s.flag] !== undefined).map((s) => `--${s.flag}`);
+  if (given.length > 0) throw new UsageError(`--provision creates ${given.join(", ")} itself: leave ${given.length > 1 ? "them" : "it"} out`);
+  return { url: values["admin-url"], token: values["admin-token"] };
 }
 
 function parseFlags(argv) {
@@ -89,6 +106,8 @@ function parseFlags(argv) {
     reporter: { type: "string", multiple: true },
     output: { type: "string", multiple: true },
     provision: { type: "boolean", default: false },
+    "admin-url": { type: "string" },
+    "admin-token": { type: "string" },
     fuzz: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   };
