@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { BOTH, SERVER } from "../harness/checks.ts";
 import { expectAnswer, expectError } from "../harness/expect-answer.ts";
 import type { Scenario } from "../harness/run-scenarios.ts";
-import { CONTRACT_EVENT, FINISHED, QUICK_WORKFLOW_NAME } from "./definitions.ts";
+import { CONTRACT_EVENT, FINISHED, OVER_BODY_LIMIT, QUICK_WORKFLOW_NAME } from "./definitions.ts";
 
 const API = "alloy";
 const DATA = { orderId: "ord_1042", amount: 129.9 };
@@ -38,6 +38,10 @@ export const alloyEventAndName: Scenario = {
     });
     const badName = await t.alloy.POST("/run/event", { body: { event: "not an event name", userId, data: {} }, headers: t.prefer({ code: 400 }) });
     await t.check("an event name with a space is 400 validation_failed", BOTH, () => expectError(API, "triggerEvent", badName, 400, "validation_failed"));
+    const oversized = await t.alloy.POST("/run/event", { body: { event: CONTRACT_EVENT, userId, data: { padding: "x".repeat(OVER_BODY_LIMIT) } } });
+    await t.check("an event over the server's body limit is 413 payload_too_large", SERVER, () => expectError(API, "triggerEvent", oversized, 413, "payload_too_large"));
+    const plainText = await t.alloy.POST("/run/event", { body: { event: CONTRACT_EVENT, userId, data: {} }, bodySerializer: (b) => JSON.stringify(b), headers: { "content-type": "text/plain" } });
+    await t.check("an event not sent as JSON is 415 unsupported_media_type", SERVER, () => expectError(API, "triggerEvent", plainText, 415, "unsupported_media_type"));
     const anonymous = await t.alloyWith({ apiKey: "not-a-key" }).POST("/run/event", { body: { event: CONTRACT_EVENT, userId, data: {} }, headers: t.prefer({ code: 401 }) });
     await t.check("an event with an unknown API key is 401 unauthorized", BOTH, () => expectError(API, "triggerEvent", anonymous, 401, "unauthorized"));
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { BOTH, SERVER } from "../harness/checks.ts";
 import { expectAnswer, expectError } from "../harness/expect-answer.ts";
 import type { Scenario } from "../harness/run-scenarios.ts";
-import { FINISHED, ORDER, QUICK_DEFINITION, UNKNOWN_WORKFLOW_ID } from "./definitions.ts";
+import { FINISHED, ORDER, OVER_BODY_LIMIT, QUICK_DEFINITION, UNKNOWN_WORKFLOW_ID } from "./definitions.ts";
 
 const API = "altostrat";
 
@@ -44,6 +44,11 @@ export const altostratUtilities: Scenario = {
     await t.check("a body that breaks the workflow schema is 400 validation_failed, as on create", BOTH, () =>
       expectError(API, "validateWorkflow", noNodes, 400, "validation_failed"),
     );
+    // Bodies no server takes; decided on the server (the static mock answers them only on request).
+    const oversized = await t.altostrat.POST("/workflows/validate", { body: { definition: QUICK_DEFINITION, description: "d".repeat(OVER_BODY_LIMIT) } });
+    await t.check("a body over the server's limit is 413 payload_too_large", SERVER, () => expectError(API, "validateWorkflow", oversized, 413, "payload_too_large"));
+    const plainText = await t.altostrat.POST("/workflows/validate", { body: { definition: QUICK_DEFINITION }, bodySerializer: (b) => JSON.stringify(b), headers: { "content-type": "text/plain" } });
+    await t.check("a body not sent as JSON is 415 unsupported_media_type", SERVER, () => expectError(API, "validateWorkflow", plainText, 415, "unsupported_media_type"));
     const anonymous = await t.altostratWith(undefined).POST("/workflows/validate", { body: { definition: QUICK_DEFINITION } });
     await t.check("validate without a token is 401 unauthorized", BOTH, () => expectError(API, "validateWorkflow", anonymous, 401, "unauthorized"));
 

@@ -37,6 +37,9 @@ export const UNKNOWN_EXECUTION_ID = "00000000-0000ffff";
 /** An Alloy workflow id in the right shape that names no workflow. */
 export const UNKNOWN_ALLOY_WORKFLOW_ID = "0000000000000000ffffffff";
 
+/** More characters than a server's default body limit (BODY_LIMIT, 1 MB) takes, to provoke 413. */
+export const OVER_BODY_LIMIT = 1024 * 1024 + 1;
+
 /** Statuses of a run or execution that has stopped. */
 export const FINISHED = new Set(["completed", "failed"]);
 
