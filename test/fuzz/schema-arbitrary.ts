@@ -55,6 +55,17 @@ export function createSchemaArbitrary(spec: ApiSpec, schema: Json, options: Sche
   const buildObject = (node: Record<string, Json>, depth: number): fc.Arbitrary<unknown> => {
     const properties = isObject(node.properties) ? node.properties : {};
     const required = Array.isArray(node.required) ? (node.required as string[]) : [];
+    // `oneOf` branches that only list `required` (exactly one of some properties, e.g. workflowId or
+    // workflowName): pick a branch, require its properties, leave out those only other branches require.
+    const branches = Array.isArray(node.oneOf) ? node.oneOf.filter(isObject).map((b) => (Array.isArray(b.required) ? (b.required as string[]) : [])) : [];
+    if (branches.length > 0) {
+      return fc.constantFrom(...branches).chain((chosen) => {
+        const others = new Set(branches.flat().filter((key) => !chosen.includes(key)));
+        const kept = Object.fromEntries(Object.entries(properties).filter(([key]) => !others.has(key)));
+        const { oneOf: _oneOf, ...rest } = node;
+        return buildObject({ ...rest, properties: kept, required: [...required, ...chosen] }, depth);
+      });
+    }
     const record = fc.record(
       Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, build(value, depth + 1)])),
       { requiredKeys: required.filter((key) => key in properties) },
