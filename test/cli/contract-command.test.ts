@@ -142,7 +142,7 @@ describe("reprise contract against a running server, from another directory", ()
       [[], "nothing to run against"],
       [["--altostrat", "ftp://x"], "--altostrat must be an http(s) URL"],
       [["--altostrat", server.altostratUrl], "needs CONTRACT_TOKEN or --token"],
-      [["--mock", "--provision"], "--provision is not available yet"],
+      [["--mock", "--provision"], "--provision creates fixtures on a development server: give its --altostrat URL"],
       [["--reporter", "tap"], "--reporter must be junit or json"],
     ] as const) {
       const run = await runContract(cwd, [...args]);
