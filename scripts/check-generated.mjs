@@ -5,6 +5,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { buildConsole, CONSOLE_DIR } from "./lib/console.mjs";
+import { bundleAdmin, writeAdmin } from "./lib/admin-api.mjs";
 import { generateApis, listApis } from "./lib/pipeline.mjs";
 
 const root = process.cwd();
@@ -13,10 +14,11 @@ const tmp = await mkdtemp(path.join(os.tmpdir(), "reprise-generated-"));
 try {
   const apis = await listApis(root);
   await generateApis(root, apis, tmp);
+  await writeAdmin(root, await bundleAdmin(root), tmp);
   // The run console is built from src/console/ and the fresh bundles: a stale console is stale output too.
   await buildConsole(root, tmp);
   const stale = [];
-  for (const folder of [...apis.map((api) => api.name), CONSOLE_DIR]) {
+  for (const folder of [...apis.map((api) => api.name), "admin", CONSOLE_DIR]) {
     const fresh = await listFiles(path.join(tmp, folder));
     const committed = await listFiles(path.join(root, "generated", folder));
     for (const name of new Set([...fresh, ...committed])) {

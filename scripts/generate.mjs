@@ -3,9 +3,8 @@
 // and build the run console (src/console/) into generated/console/. The admin API (openapi/admin/admin.yaml)
 // is generated the same way; it is not in redocly.yaml's apis, which lists the vendor contracts only
 // (diffed against a baseline, mocked, covered by the contract suite).
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
+import { adminApi, bundleAdmin, writeAdmin } from "./lib/admin-api.mjs";
 import { buildConsole } from "./lib/console.mjs";
 import { bundleApis, listApis, loadTypeEmitter, runRedocly, writeGenerated } from "./lib/pipeline.mjs";
 
@@ -17,8 +16,8 @@ loadTypeEmitter();
 const apis = await listApis(root);
 const bundling = bundleApis(root, apis);
 bundling.catch(() => {});
-const admin = { name: "admin", root: path.join(root, "openapi/admin/admin.yaml") };
-const adminBundling = bundleFile(admin);
+const admin = adminApi(root);
+const adminBundling = bundleAdmin(root);
 adminBundling.catch(() => {});
 const lints = await Promise.all([runRedocly(["lint", "--format=stylish"], { cwd: root }), runRedocly(["lint", "--format=stylish", admin.root], { cwd: root })]);
 if (lints.some((lint) => lint.code !== 0)) {
@@ -26,20 +25,7 @@ if (lints.some((lint) => lint.code !== 0)) {
   process.exit(1);
 }
 const written = await writeGenerated(apis, await bundling, path.join(root, "generated"));
-written.push(...(await writeGenerated([admin], new Map([["admin", await adminBundling]]), path.join(root, "generated"))));
+written.push(...(await writeAdmin(root, await adminBundling, path.join(root, "generated"))));
 written.push(...(await buildConsole(root, path.join(root, "generated"))));
 for (const file of written) console.log(`generate: wrote ${path.relative(root, file)}`);
 console.log(`generate: done in ${((performance.now() - started) / 1000).toFixed(2)} s`);
-
-/** Bundles one spec given by its file (not a redocly.yaml alias) and resolves with the bundle's text. */
-async function bundleFile(api) {
-  const tmp = await mkdtemp(path.join(os.tmpdir(), "reprise-bundle-"));
-  try {
-    const output = path.join(tmp, path.basename(api.root));
-    const result = await runRedocly(["bundle", api.root, "-o", output, "--lint-config=off"], { cwd: root, echo: false });
-    if (result.code !== 0) throw new Error(`redocly bundle ${api.root} failed:\n${result.output}`);
-    return await readFile(output, "utf8");
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
-}
