@@ -66,6 +66,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workflows/{workflowId}/executions/{executionId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a workflow execution
+         * @description Cancels an execution that has not finished (`pending` or `running`). A cancelled execution ends as `failed`, and its last step result carries `data` with the `code` `run_cancelled`; the status enum gains no value, so existing clients read it as any failed execution, and it can be rerun. An execution no worker holds ends at once (`200`); a running one stops at its next step boundary, an in-flight HTTP request is aborted and its remaining steps never run (`202`: poll `GET /logs/{executionId}` until it is `failed`; one whose last step finished meanwhile stays `completed`). A finished execution is refused with `409` `run_not_cancellable`.
+         *
+         *     Authenticate with your API key in the `Authorization` header (`bearer <API key>`); a missing or unknown key is refused with `401`.
+         */
+        post: operations["cancelWorkflowExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/{workflowId}/executions/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a workflow's executions by filter
+         * @description Cancels the workflow's unfinished executions matching the filter (status, user, start time), oldest first, at most `limit` (up to 1,000) per request, each as the single cancel does. While `remaining` is above zero, send the same request again; executions already stopping are not matched again.
+         *
+         *     Authenticate with your API key in the `Authorization` header (`bearer <API key>`); a missing or unknown key is refused with `401`.
+         */
+        post: operations["cancelWorkflowExecutions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workflows/{workflowId}/logs": {
         parameters: {
             query?: never;
@@ -116,6 +160,35 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Which of the workflow's executions to cancel; every field is optional. */
+        CancelExecutionsRequest: {
+            /**
+             * Format: date-time
+             * @description Only executions started (queued) at or after this instant.
+             * @example 2025-10-31T12:00:00Z
+             */
+            from?: string;
+            /**
+             * @description The most executions this request cancels, oldest first.
+             * @default 1000
+             * @example 1000
+             */
+            limit?: number;
+            /**
+             * @description Only executions in these statuses (default both).
+             * @example [
+             *       "pending"
+             *     ]
+             */
+            statuses?: ("pending" | "running")[];
+            /**
+             * Format: date-time
+             * @description Only executions started (queued) before this instant.
+             * @example 2025-10-31T13:00:00Z
+             */
+            to?: string;
+            userId?: components["schemas"]["UserId"];
+        };
         /** @description The body of every error answer. */
         Error: {
             /**
@@ -204,11 +277,45 @@ export interface components {
             userId: components["schemas"]["UserId"];
             workflowId: components["schemas"]["WorkflowId"];
         };
+        /** @description The answer to a cancel request. */
+        ExecutionCancelled: {
+            executionId: components["schemas"]["ExecutionId"];
+            /**
+             * @description Always `success` when the cancel was accepted.
+             * @example success
+             * @enum {string}
+             */
+            message: "success";
+            status: components["schemas"]["ExecutionStatus"];
+        };
         /**
          * @description The ID of an execution (two groups of 8 lowercase hexadecimal characters).
          * @example 37e974f0-5d0c4035
          */
         ExecutionId: string;
+        /** @description What a cancel by filter did. */
+        ExecutionsCancelled: {
+            /**
+             * @description Executions ended now.
+             * @example 2
+             */
+            cancelled: number;
+            /**
+             * @description Executions matching the filter (those already stopping excluded).
+             * @example 3
+             */
+            matched: number;
+            /**
+             * @description Matching executions beyond `limit`, not cancelled; send the request again to take them.
+             * @example 0
+             */
+            remaining: number;
+            /**
+             * @description Running executions asked to stop at their next step boundary.
+             * @example 1
+             */
+            stopping: number;
+        };
         /** @description The answer to a run request. */
         ExecutionStarted: {
             executionId: components["schemas"]["ExecutionId"];
@@ -269,7 +376,7 @@ export interface components {
              */
             copiedFromExecutionId?: string;
             /**
-             * @description The JSON output of the step. For a failed step, an object with an `error` message and a `code` naming the reason: `node_failed`, `expression_error`, `node_timeout` (the step's code ran past its time limit), `node_memory_exceeded`, `node_output_too_large`, `run_output_too_large`, `run_budget_exceeded`, `http_timeout`, `http_error_status`, `destination_refused`, `host_not_found`, `invalid_url`, `request_failed` or `response_too_large`.
+             * @description The JSON output of the step. For a failed step, an object with an `error` message and a `code` naming the reason: `node_failed`, `expression_error`, `node_timeout` (the step's code ran past its time limit), `node_memory_exceeded`, `node_output_too_large`, `run_output_too_large`, `run_budget_exceeded`, `http_timeout`, `http_error_status`, `destination_refused`, `host_not_found`, `invalid_url`, `request_failed`, `response_too_large` or `run_cancelled` (the execution was cancelled before this step finished).
              * @example {
              *       "status": 201
              *     }
@@ -377,6 +484,15 @@ export interface components {
         };
         /** @description Bad Request - The body is invalid (not JSON, not matching its schema, nested deeper than 64 levels, or with a string or key containing the character U+0000 or an unpaired UTF-16 surrogate, which cannot be stored), or the API version is not supported. */
         BadRequestBody: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Conflict - The execution has finished; only an unfinished execution can be cancelled. */
+        ExecutionNotCancellable: {
             headers: {
                 [name: string]: unknown;
             };
@@ -622,6 +738,99 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelWorkflowExecution: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your API key, as `bearer <API key>`. */
+                Authorization: components["parameters"]["Authorization"];
+                /** @description The version of the API to use. The current API version is **2025-09**. */
+                "x-api-version": components["parameters"]["xApiVersion"];
+            };
+            path: {
+                /**
+                 * @description The ID of the execution, as returned by `POST /run/workflow` or listed in the workflow's logs.
+                 * @example 37e974f0-5d0c4035
+                 */
+                executionId: components["parameters"]["ExecutionId"];
+                /**
+                 * @description The ID of the workflow.
+                 * @example 8c4fa2815d2802827283e0ad
+                 */
+                workflowId: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The execution is cancelled (it is now `failed`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionCancelled"];
+                };
+            };
+            /** @description The execution is running; it stops at its next step boundary. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionCancelled"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["WorkflowOrExecutionNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["ExecutionNotCancellable"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelWorkflowExecutions: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your API key, as `bearer <API key>`. */
+                Authorization: components["parameters"]["Authorization"];
+                /** @description The version of the API to use. The current API version is **2025-09**. */
+                "x-api-version": components["parameters"]["xApiVersion"];
+            };
+            path: {
+                /**
+                 * @description The ID of the workflow.
+                 * @example 8c4fa2815d2802827283e0ad
+                 */
+                workflowId: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelExecutionsRequest"];
+            };
+        };
+        responses: {
+            /** @description What the request cancelled, and how many matching executions remain. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionsCancelled"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["WorkflowNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -120,6 +120,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workflows/{workflowId}/runs/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a workflow's runs by filter
+         * @description Cancels the workflow's unfinished runs that match the filter (status, creation time), oldest first, at most `limit` (up to 1,000) per request, each as `POST /workflows/runs/{runId}/cancel` does. The answer counts the runs that matched, those ended now, those still stopping, and those left beyond the limit: while `remaining` is above zero, send the same request again. Runs already stopping are not matched again.
+         */
+        post: operations["cancelWorkflowRuns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workflows/runs/{runId}": {
         parameters: {
             query?: never;
@@ -134,6 +154,26 @@ export interface paths {
         get: operations["getWorkflowRun"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/runs/{runId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a workflow run
+         * @description Cancels a run that has not finished: `pending` (queued or waiting out a delay), `running` or `awaiting_ui_interaction`. A cancelled run ends as `failed`, with an `error_message` naming `run_cancelled` and a log entry with the `code` `run_cancelled` at the node where it stopped; the status enum gains no value, so existing clients read it as any failed run, and it can be re-run. A run no worker holds ends at once (`200`). A `running` run stops at its next node boundary, an in-flight HTTP request is aborted and its remaining nodes never run (`202`: poll the run until it is `failed`; a run whose last node finished meanwhile stays `completed`). Cancelling a run that is stopping answers `202` again. A finished run is refused with `409` `run_not_cancellable`.
+         */
+        post: operations["cancelWorkflowRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -226,6 +266,66 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The answer to a cancel request. */
+        CancelWorkflowRunResponse: {
+            /**
+             * @description A human-readable confirmation.
+             * @example Workflow run cancelled.
+             */
+            message: string;
+            run: components["schemas"]["WorkflowRun"];
+        };
+        /** @description Which of the workflow's runs to cancel; every field is optional. */
+        CancelWorkflowRunsRequest: {
+            /**
+             * Format: date-time
+             * @description Only runs created at or after this instant.
+             * @example 2025-10-31T12:00:00Z
+             */
+            from?: string;
+            /**
+             * @description The most runs this request cancels, oldest first.
+             * @default 1000
+             * @example 1000
+             */
+            limit?: number;
+            /**
+             * @description Only runs in these statuses (default all three).
+             * @example [
+             *       "pending"
+             *     ]
+             */
+            statuses?: ("pending" | "running" | "awaiting_ui_interaction")[];
+            /**
+             * Format: date-time
+             * @description Only runs created before this instant.
+             * @example 2025-10-31T13:00:00Z
+             */
+            to?: string;
+        };
+        /** @description What a cancel by filter did. */
+        CancelWorkflowRunsResult: {
+            /**
+             * @description Runs ended now (they were pending or awaiting a person).
+             * @example 2
+             */
+            cancelled: number;
+            /**
+             * @description Runs matching the filter (runs already stopping excluded).
+             * @example 3
+             */
+            matched: number;
+            /**
+             * @description Matching runs beyond `limit`, not cancelled; send the request again to take them.
+             * @example 0
+             */
+            remaining: number;
+            /**
+             * @description Running runs asked to stop at their next node boundary.
+             * @example 1
+             */
+            stopping: number;
+        };
         /** @description A new workflow. */
         CreateWorkflowRequest: {
             definition: components["schemas"]["WorkflowDefinition"];
@@ -495,7 +595,7 @@ export interface components {
              */
             node_id: string;
             /**
-             * @description The JSON output produced by the node. An output that is not a JSON object is wrapped as `{"value": <output>}`; a failed node's output carries an `error` message and a `code` naming the reason: `node_failed` (a `fail` node, or a node failing on its own terms), `expression_error`, `node_timeout` (the node's code ran past its time limit), `node_memory_exceeded`, `node_output_too_large`, `run_output_too_large`, `run_budget_exceeded`, `http_timeout`, `http_error_status`, `destination_refused`, `host_not_found`, `invalid_url`, `request_failed` or `response_too_large`.
+             * @description The JSON output produced by the node. An output that is not a JSON object is wrapped as `{"value": <output>}`; a failed node's output carries an `error` message and a `code` naming the reason: `node_failed` (a `fail` node, or a node failing on its own terms), `expression_error`, `node_timeout` (the node's code ran past its time limit), `node_memory_exceeded`, `node_output_too_large`, `run_output_too_large`, `run_budget_exceeded`, `http_timeout`, `http_error_status`, `destination_refused`, `host_not_found`, `invalid_url`, `request_failed`, `response_too_large` or `run_cancelled` (the run was cancelled before this node finished).
              * @example {
              *       "status": 200,
              *       "body": {
@@ -765,6 +865,15 @@ export interface components {
         };
         /** @description Conflict - The run is not finished, or a request with the same Idempotency-Key is still being processed. */
         RunConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Conflict - The run has finished; only an unfinished run can be cancelled. */
+        RunNotCancellable: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1150,6 +1259,42 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    cancelWorkflowRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The prefixed ID of the workflow: `fl_wf_` followed by 26 lowercase letters and digits.
+                 * @example fl_wf_01jbwxwcbyb6wk952swa0432cf
+                 */
+                workflowId: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelWorkflowRunsRequest"];
+            };
+        };
+        responses: {
+            /** @description What the request cancelled, and how many matching runs remain. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelWorkflowRunsResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["WorkflowNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getWorkflowRun: {
         parameters: {
             query?: never;
@@ -1178,6 +1323,48 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelWorkflowRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The prefixed ID of the workflow run: `fl_run_` followed by 26 lowercase letters and digits. Other values are refused with `400`.
+                 * @example fl_run_01h3j4k5l6m7n8p9q0r1s2t3u4
+                 */
+                runId: components["parameters"]["ValidatedRunId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run is cancelled (it is now `failed`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelWorkflowRunResponse"];
+                };
+            };
+            /** @description The run is running; it stops at its next node boundary. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelWorkflowRunResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["RunNotCancellable"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
