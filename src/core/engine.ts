@@ -1,5 +1,6 @@
 import type { AccountRecord, ApiKeyRecord, WorkflowRecord } from "../store/index.ts";
 import * as accounts from "./accounts.ts";
+import * as cancel from "./cancel.ts";
 import { checkDefinition } from "./definition.ts";
 import { resolveDeps, type EngineOptions } from "./deps.ts";
 import { toDomainError, type Problem } from "./errors.ts";
@@ -40,6 +41,10 @@ export interface Engine {
   getLogStats(input: { accountId: string; workflowId: string }): Promise<runs.LogStats>;
   rerunRun(input: rerun.RerunInput): Promise<StartedRun>;
   resumeRunFromNode(input: rerun.ResumeInput): Promise<StartedRun>;
+  /** Cancels one pending, delayed, running or waiting run (a running one stops at its next node boundary). */
+  cancelRun(input: cancel.CancelRunInput): Promise<cancel.CancelledRun>;
+  /** Cancels up to MAX_CANCEL_BATCH of a workflow's runs matching a filter, and says how many remain. */
+  cancelRuns(input: cancel.CancelRunsInput): Promise<cancel.CancelRunsResult>;
   purgeExpired(options?: PurgeOptions): Promise<PurgeResult>;
   createWorker(options?: WorkerOptions): Worker;
   startRetention(options?: PurgeOptions & { intervalMs?: number; clock?: () => Date; onError?: (err: unknown) => void; onPurged?: (result: PurgeResult) => void }): RetentionTask;
@@ -91,6 +96,8 @@ export function createEngine(options: EngineOptions): Engine {
     getLogStats: guard((input) => runs.getLogStats(deps, input)),
     rerunRun: guard((input) => queue.rerun(input)),
     resumeRunFromNode: guard((input) => rerun.resumeRunFromNode(deps, input)),
+    cancelRun: guard((input) => cancel.cancelRun(deps, input)),
+    cancelRuns: guard((input) => cancel.cancelRuns(deps, input)),
     purgeExpired: guard(async (opts) => {
       const result = await purgeExpired(deps, opts);
       finishedRuns.clear();

@@ -5,16 +5,20 @@ import { OutputTooLargeError, serializeBounded } from "./sandbox/index.ts";
 import type { EngineDeps } from "./deps.ts";
 import { descendantsOf, type WorkflowGraph } from "./graph.ts";
 import { createGraphCache, type GraphCache } from "./graph-cache.ts";
-import { createRunWriter, type RunWriter } from "./run-writer.ts";
+import { createRunWriter, type RunWriter, type SettleResult } from "./run-writer.ts";
 import { assertTransition } from "./state-machine.ts";
+import { CANCELLED_LOG_OUTPUT, CANCELLED_MESSAGE } from "./cancel-words.ts";
 
 /** How one execution of a claimed run ended. */
-export type RunOutcome = "completed" | "failed" | "deferred" | "released" | "lease_lost";
+export type RunOutcome = "completed" | "failed" | "cancelled" | "deferred" | "released" | "lease_lost";
 
 /** The lease a worker holds on a run while executing it. */
 export interface Lease {
   owner: string;
-  /** Aborted when the worker stops (reason "stopping") or loses the lease (reason "lease_lost"). */
+  /**
+   * Aborted when the worker stops (reason "stopping"), loses the lease (reason "lease_lost") or learns
+   * that the run's cancel was requested (reason "cancelled": an in-flight node is stopped).
+   */
   signal: AbortSignal;
 }
 
@@ -64,19 +68,26 @@ async function executeWithin(deps: EngineDeps, run: RunRecord | ClaimedRun, leas
   const unwritten: NewLog[] = [];
   const write = (outcome: SettleOutcome) => writer.settle({ runId: run.id, owner: lease.owner, logs: unwritten.splice(0), outcome });
   /** Writes the logs so far with the run's new state; a write the store refused has failed the run. */
-  const settle = async (outcome: SettleOutcome, ifWritten: RunOutcome): Promise<RunOutcome> => {
-    const result = await write(outcome);
-    return result === "written" ? ifWritten : result === "refused" ? "failed" : "lease_lost";
-  };
+  const settle = async (outcome: SettleOutcome, ifWritten: RunOutcome): Promise<RunOutcome> => outcomeOf(await write(outcome), ifWritten);
   const finish = async (status: "completed" | "failed", errorMessage: string | null, at = deps.clock()): Promise<RunOutcome> => {
     assertTransition("running", status);
     return settle({ kind: "finish", status, errorMessage, at }, status);
   };
+  // A cancel reaches a held run through the lease signal (notification, renewal) or a settlement's answer.
+  let cancelRequested = "cancelRequested" in run && run.cancelRequested;
+  const isCancelled = () => cancelRequested || (lease.signal.aborted && lease.signal.reason === "cancelled");
+  /** Ends a cancelled run: an error log `run_cancelled` at the node it stopped at, then failed. */
+  const cancel = async (node: NodeSpec | undefined, startedAt = deps.clock()): Promise<RunOutcome> => {
+    if (node) unwritten.push({ id: deps.ids.log(), runId: run.id, nodeId: node.id, componentId: node.type, status: "error", output: { ...CANCELLED_LOG_OUTPUT }, startedAt, createdAt: deps.clock() });
+    assertTransition("running", "failed");
+    return settle({ kind: "finish", status: "failed", errorMessage: CANCELLED_MESSAGE, at: deps.clock() }, "cancelled");
+  };
   /** Gives a run back (worker stopping): pending again, due now, the unused attempt returned; logs written so far are kept. */
-  const release = async (): Promise<RunOutcome> => {
+  const release = async (node: NodeSpec): Promise<RunOutcome> => {
     if (lease.signal.reason === "lease_lost") return "lease_lost";
     assertTransition("running", "pending");
-    return settle({ kind: "defer", availableAt: deps.clock(), reason: "release" }, "released");
+    const result = await write({ kind: "defer", availableAt: deps.clock(), reason: "release" });
+    return result === "cancel_requested" ? cancel(node) : outcomeOf(result, "released");
   };
 
   const graph = await graphs.get(deps, run.workflowId, run.workflowVersion);
@@ -99,10 +110,11 @@ async function executeWithin(deps: EngineDeps, run: RunRecord | ClaimedRun, leas
     eligible.has(nodeId) && !outputs.has(nodeId) && (nodeId === start || isActivated(graph, nodeId, outputs));
 
   for (let i = 0; i < graph.order.length; i++) {
-    if (lease.signal.aborted) return release();
     const nodeId = graph.order[i]!;
     if (!isRunnable(nodeId)) continue;
     const node = graph.nodes.get(nodeId)!;
+    if (isCancelled()) return cancel(node);
+    if (lease.signal.aborted) return release(node);
     const component = COMPONENTS[node.type];
     const startedAt = deps.clock();
     let result: NodeResult;
@@ -114,7 +126,8 @@ async function executeWithin(deps: EngineDeps, run: RunRecord | ClaimedRun, leas
         throw new NodeError(`the run's outputs exceed the limit of ${deps.config.runMaxOutputBytes} bytes`, { code: "run_output_too_large" });
       }
     } catch (caught) {
-      if (lease.signal.aborted) return release();
+      if (isCancelled()) return cancel(node, startedAt);
+      if (lease.signal.aborted) return release(node);
       const err = budget.aborted && !(caught instanceof NodeError && caught.code === "run_budget_exceeded") ? budgetExceeded(deps, caught) : caught;
       unwritten.push(errorLog(deps, run, node, startedAt, err));
       return finish("failed", `Node '${node.id}' (${node.type}) failed: ${messageOf(err)}`);
@@ -125,17 +138,27 @@ async function executeWithin(deps: EngineDeps, run: RunRecord | ClaimedRun, leas
     unwritten.push({ id: deps.ids.log(), runId: run.id, nodeId, componentId: node.type, status: "success", output: result.output, startedAt, createdAt });
     if (result.kind === "delay") {
       assertTransition("running", "pending");
-      return settle({ kind: "defer", availableAt: result.until, reason: "delay" }, "deferred");
+      const deferred = await write({ kind: "defer", availableAt: result.until, reason: "delay" });
+      if (deferred !== "cancel_requested") return outcomeOf(deferred, "deferred");
+      cancelRequested = true; // the wait is not taken: the next node is where the run stops
+      continue;
     }
     // Activation only flows forward, so when no later node is runnable now, none ever will be.
     if (!graph.order.slice(i + 1).some(isRunnable)) return finish("completed", null, createdAt);
     if (component.sideEffects) {
       const result = await write({ kind: "continue" });
-      if (result !== "written") return result === "refused" ? "failed" : "lease_lost";
+      if (result === "cancel_requested") cancelRequested = true;
+      else if (result !== "written") return outcomeOf(result, "failed");
     }
   }
   // Nothing was left to run (e.g. every node already has a log): the run is complete.
-  return finish("completed", null);
+  return isCancelled() ? cancel(undefined) : finish("completed", null);
+}
+
+/** The outcome of a settlement that was meant to end in `ifWritten`. */
+function outcomeOf(result: SettleResult, ifWritten: RunOutcome): RunOutcome {
+  if (result === "written" || result === "cancel_requested") return ifWritten;
+  return result === "refused" ? "failed" : "lease_lost";
 }
 
 /** A node runs when any incoming edge comes from a finished node and, for a condition, matches its branch. */

@@ -3,10 +3,12 @@ import { findUnstorableText } from "../shared/unstorable-text.ts";
 import { createGroupCommit, type BatchResult } from "./group-commit.ts";
 
 /**
- * How a settlement ended: written; not written because the lease was lost; or refused by the store
- * (a value it cannot hold, e.g. a NUL character in an output), in which case the run was failed instead.
+ * How a settlement ended: written; written but the run's cancel was requested (a defer was not
+ * applied: the run is still held, for its worker to end); not written because the lease was lost; or
+ * refused by the store (a value it cannot hold, e.g. a NUL character in an output), in which case the
+ * run was failed instead.
  */
-export type SettleResult = "written" | "lease_lost" | "refused";
+export type SettleResult = "written" | "cancel_requested" | "lease_lost" | "refused";
 
 /** Writes what workers did with the runs they hold. */
 export interface RunWriter {
@@ -23,7 +25,7 @@ export function createRunWriter(db: Db, options: { maxBatch?: number; clock?: ()
   const clock = options.clock ?? (() => new Date());
   const writeAlone = async (s: Settlement): Promise<BatchResult<SettleResult>> => {
     try {
-      return { ok: true, value: (await settleRuns(db, [s])).has(s.runId) ? "written" : "lease_lost" };
+      return { ok: true, value: resultOf(s, await settleRuns(db, [s])) };
     } catch (err) {
       if (err instanceof StoreUnavailableError) return { ok: false, error: err };
       try {
@@ -38,13 +40,20 @@ export function createRunWriter(db: Db, options: { maxBatch?: number; clock?: ()
   const batch = createGroupCommit<Settlement, SettleResult>(async (settlements) => {
     try {
       const written = await settleRuns(db, settlements);
-      return settlements.map((s) => ({ ok: true, value: written.has(s.runId) ? "written" : "lease_lost" }));
+      return settlements.map((s) => ({ ok: true, value: resultOf(s, written) }));
     } catch (err) {
       if (err instanceof StoreUnavailableError) throw err;
       return Promise.all(settlements.map(writeAlone));
     }
   }, options);
   return { settle: (settlement) => batch.submit(settlement) };
+}
+
+/** A finish stands even when a cancel was requested meanwhile: the work it reports was done. */
+function resultOf(s: Settlement, written: Map<string, { cancelRequested: boolean }>): SettleResult {
+  const row = written.get(s.runId);
+  if (!row) return "lease_lost";
+  return row.cancelRequested && s.outcome.kind !== "finish" ? "cancel_requested" : "written";
 }
 
 /** Why the store refused a run's results, in the tenant's terms: the node whose output it cannot hold. */

@@ -25,3 +25,10 @@ export const RERUNNABLE_STATUSES: readonly RunStatus[] = Object.freeze(RUN_STATU
 export function isRerunnable(status: RunStatus): boolean {
   return RERUNNABLE_STATUSES.includes(status);
 }
+
+/**
+ * The rule of what may be cancelled, stated once: every run that may still end as `failed` (pending,
+ * delayed, running, waiting). A cancelled run ends `failed` with the code `run_cancelled`, a state
+ * both vendors' enums already have, so it is finished and may be rerun like any failed run.
+ */
+export const CANCELLABLE_STATUSES: readonly RunStatus[] = Object.freeze(RUN_STATUSES.filter((s) => !isTerminal(s) && canTransition(s, "failed")));

@@ -1,4 +1,4 @@
-import { abandonExpiredRuns, claimRuns, DEFAULT_ACCOUNT_MAX_RUNNING, renewLeases, RUNS_CHANNEL, type ClaimedRun, type RunRecord } from "../store/index.ts";
+import { abandonExpiredRuns, CANCEL_NOTICE_PREFIX, claimRuns, DEFAULT_ACCOUNT_MAX_RUNNING, renewLeases, RUNS_CHANNEL, type ClaimedRun, type RunRecord } from "../store/index.ts";
 import { createBackoff } from "./backoff.ts";
 import type { EngineDeps } from "./deps.ts";
 import { executeRun, type RunOutcome } from "./executor.ts";
@@ -143,11 +143,20 @@ export function createWorker(deps: EngineDeps, options: WorkerOptions = {}): Wor
     const ids = [...inFlight.keys()];
     if (ids.length === 0) return;
     try {
-      const kept = new Set(await renewLeases(deps.db, id, ids, new Date(deps.clock().getTime() + leaseMs)));
-      for (const runId of ids) if (!kept.has(runId)) inFlight.get(runId)?.controller.abort("lease_lost");
+      const kept = new Map((await renewLeases(deps.db, id, ids, new Date(deps.clock().getTime() + leaseMs))).map((r) => [r.id, r.cancelRequested]));
+      for (const runId of ids) {
+        if (!kept.has(runId)) inFlight.get(runId)?.controller.abort("lease_lost");
+        else if (kept.get(runId)) inFlight.get(runId)?.controller.abort("cancelled"); // its notification was lost
+      }
     } catch (err) {
       onError(err);
     }
+  };
+
+  // The runs channel carries wake-ups and cancels (with the run id) from any process.
+  const onNotify = (payload: string): void => {
+    if (payload.startsWith(CANCEL_NOTICE_PREFIX)) inFlight.get(payload.slice(CANCEL_NOTICE_PREFIX.length))?.controller.abort("cancelled");
+    else void pump();
   };
 
   const tick = async (): Promise<number> => {
@@ -166,7 +175,7 @@ export function createWorker(deps: EngineDeps, options: WorkerOptions = {}): Wor
       if (running) return;
       running = true;
       stopping = false;
-      if (deps.db.listen) unlisten = await deps.db.listen(RUNS_CHANNEL, () => void pump());
+      if (deps.db.listen) unlisten = await deps.db.listen(RUNS_CHANNEL, onNotify);
       const poll = setInterval(() => void sweep().then(pump), options.pollIntervalMs ?? 500);
       const renewal = setInterval(() => void renew(), options.renewIntervalMs ?? Math.max(50, Math.floor(leaseMs / 3)));
       timers = [poll, renewal];

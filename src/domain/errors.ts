@@ -7,6 +7,7 @@ export const DOMAIN_ERROR_CODES = [
   "run_not_found",
   "node_not_found",
   "run_not_rerunnable",
+  "run_not_cancellable",
   "idempotency_key_in_use",
   "idempotency_key_mismatch",
   "invalid_workflow_definition",
@@ -35,6 +36,7 @@ export const NODE_ERROR_CODES = [
   "invalid_url",
   "request_failed",
   "response_too_large",
+  "run_cancelled",
 ] as const;
 /** One of {@link NODE_ERROR_CODES}. */
 export type NodeErrorCode = (typeof NODE_ERROR_CODES)[number];

@@ -5,10 +5,11 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /**
  * Allowed run status changes. `running → running` is a reclaim after an expired lease;
- * `running → pending` is a durable delay or a graceful release. A status with no way out is final.
+ * `running → pending` is a durable delay or a graceful release; `pending → failed` and
+ * `awaiting_ui_interaction → failed` are a cancel of a run no worker holds. A status with no way out is final.
  */
 export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = Object.freeze({
-  pending: ["running"],
+  pending: ["running", "failed"],
   running: ["running", "pending", "completed", "failed", "awaiting_ui_interaction"],
   awaiting_ui_interaction: ["pending", "failed"],
   completed: [],

@@ -30,6 +30,7 @@ export {
 export { findWorkflowIdByName, listEventWorkflowIds, type WorkflowScope } from "./queries/workflow-lookups.ts";
 export {
   RUNS_CHANNEL,
+  CANCEL_NOTICE_PREFIX,
   insertRunBatch,
   findRun,
   listRunRows,
@@ -46,6 +47,7 @@ export {
   type ClaimedRun,
 } from "./queries/runs.ts";
 export { settleRuns, type SettleOutcome, type Settlement } from "./queries/settle.ts";
+export { cancelRunRows, type CancelQuery, type CancelResult } from "./queries/cancel.ts";
 export { copyLogs, listRunLogs, listLogsForRuns, listLogRows, type NewLog, type LogQuery } from "./queries/logs.ts";
 export { countWorkflowLogs, type WorkflowLogCounts, type WorkflowLogCountsQuery } from "./queries/log-stats.ts";
 export { reserveIdempotencyKey, findIdempotencyKey, completeIdempotencyKey, type IdempotencyScope } from "./queries/idempotency.ts";

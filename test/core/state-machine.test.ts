@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assertTransition, canTransition, isRerunnable, isTerminal } from "../../src/core/index.ts";
-import { RERUNNABLE_STATUSES } from "../../src/core/state-machine.ts";
+import { CANCELLABLE_STATUSES, RERUNNABLE_STATUSES } from "../../src/core/state-machine.ts";
 import { RUN_STATUSES, RUN_TRANSITIONS, type RunStatus } from "../../src/domain/index.ts";
 
 const STATUSES = Object.keys(RUN_TRANSITIONS) as RunStatus[];
@@ -9,7 +9,7 @@ describe("run state machine", () => {
   const table: { given: [RunStatus, RunStatus]; want: boolean; why: string }[] = [
     { given: ["pending", "running"], want: true, why: "a worker claims it" },
     { given: ["pending", "completed"], want: false, why: "nothing runs without a claim" },
-    { given: ["pending", "failed"], want: false, why: "failure comes from execution" },
+    { given: ["pending", "failed"], want: true, why: "a queued or delayed run is cancelled" },
     { given: ["running", "completed"], want: true, why: "every node succeeded" },
     { given: ["running", "failed"], want: true, why: "a node failed or the run was abandoned" },
     { given: ["running", "pending"], want: true, why: "durable delay or graceful release" },
@@ -30,14 +30,15 @@ describe("run state machine", () => {
   });
 
   it.each([
-    { given: "pending", terminal: false, rerunnable: false },
-    { given: "running", terminal: false, rerunnable: false },
-    { given: "awaiting_ui_interaction", terminal: false, rerunnable: false },
-    { given: "completed", terminal: true, rerunnable: true },
-    { given: "failed", terminal: true, rerunnable: true },
-  ] as const)("$given: terminal=$terminal rerunnable=$rerunnable", ({ given, terminal, rerunnable }) => {
+    { given: "pending", terminal: false, rerunnable: false, cancellable: true },
+    { given: "running", terminal: false, rerunnable: false, cancellable: true },
+    { given: "awaiting_ui_interaction", terminal: false, rerunnable: false, cancellable: true },
+    { given: "completed", terminal: true, rerunnable: true, cancellable: false },
+    { given: "failed", terminal: true, rerunnable: true, cancellable: false },
+  ] as const)("$given: terminal=$terminal rerunnable=$rerunnable cancellable=$cancellable", ({ given, terminal, rerunnable, cancellable }) => {
     expect(isTerminal(given)).toBe(terminal);
     expect(isRerunnable(given)).toBe(rerunnable);
+    expect(CANCELLABLE_STATUSES.includes(given)).toBe(cancellable);
   });
 
   it("lists every status as a source", () => {

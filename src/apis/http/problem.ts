@@ -41,6 +41,7 @@ const DOMAIN_STATUS = Object.freeze({
   run_not_found: 404,
   node_not_found: 404,
   run_not_rerunnable: 409,
+  run_not_cancellable: 409,
   idempotency_key_in_use: 409,
   idempotency_key_mismatch: 422,
   invalid_workflow_definition: 422,

@@ -9,8 +9,11 @@ export const RUN_COLUMNS = `id, account_id AS "accountId", end_user_id AS "endUs
   created_at AS "createdAt", started_at AS "startedAt", completed_at AS "completedAt", available_at AS "availableAt",
   lease_owner AS "leaseOwner", lease_expires_at AS "leaseExpiresAt", attempts`;
 
-/** Channel on which run inserts wake idle workers. */
+/** Channel on which run inserts wake idle workers (empty payload) and cancels reach the worker holding a run. */
 export const RUNS_CHANNEL = "reprise_runs";
+
+/** Payload prefix of a cancel on {@link RUNS_CHANNEL}: `cancel:<runId>`. */
+export const CANCEL_NOTICE_PREFIX = "cancel:";
 
 /**
  * One run to queue: an execution of `workflowId`, or (with `sourceRunId`) a rerun or resume of a
@@ -172,6 +175,8 @@ export const DEFAULT_ACCOUNT_MAX_RUNNING = 16;
 export interface ClaimedRun extends RunRecord {
   /** [nodeId, output] pairs in the order they were logged. */
   completedOutputs: [string, unknown][];
+  /** A cancel was requested while an earlier worker held it: the executor ends it before any node. */
+  cancelRequested: boolean;
 }
 
 /**
@@ -254,20 +259,25 @@ export async function claimRuns(db: Db, req: ClaimRequest): Promise<ClaimedRun[]
        FOR UPDATE SKIP LOCKED)
      RETURNING ${RUN_COLUMNS},
        (SELECT coalesce(jsonb_agg(jsonb_build_array(l.node_id, l.output) ORDER BY l.seq), '[]'::jsonb)
-          FROM node_logs l WHERE l.run_id = runs.id AND l.status = 'success') AS "completedOutputs"`,
+          FROM node_logs l WHERE l.run_id = runs.id AND l.status = 'success') AS "completedOutputs",
+       cancel_requested_at IS NOT NULL AS "cancelRequested"`,
     [req.owner, req.leaseExpiresAt, req.now, req.limit, req.maxAttempts, req.accountMaxRunning ?? null],
   );
   return rows;
 }
 
-/** Extends the leases this owner still holds; returns the ids it still owns. */
-export async function renewLeases(db: Db, owner: string, ids: string[], leaseExpiresAt: Date): Promise<string[]> {
+/**
+ * Extends the leases this owner still holds; returns the runs it still owns, each saying whether its
+ * cancel was requested (so a lost cancel notification is noticed within one renewal).
+ */
+export async function renewLeases(db: Db, owner: string, ids: string[], leaseExpiresAt: Date): Promise<{ id: string; cancelRequested: boolean }[]> {
   if (ids.length === 0) return [];
-  const { rows } = await db.query<{ id: string }>(
-    `UPDATE runs SET lease_expires_at = $3 WHERE lease_owner = $1 AND status = 'running' AND id = ANY($2::text[]) RETURNING id`,
+  const { rows } = await db.query<{ id: string; cancelRequested: boolean }>(
+    `UPDATE runs SET lease_expires_at = $3 WHERE lease_owner = $1 AND status = 'running' AND id = ANY($2::text[])
+     RETURNING id, cancel_requested_at IS NOT NULL AS "cancelRequested"`,
     [owner, ids, leaseExpiresAt],
   );
-  return rows.map((r) => r.id);
+  return rows;
 }
 
 /** Fails runs whose lease expired after `maxAttempts` claims: their workers kept dying. */

@@ -24,10 +24,12 @@ export interface Settlement {
 /**
  * Writes the logs and state changes of many held runs in one statement. Every write is fenced by the
  * lease: a run `owner` no longer holds (another worker reclaimed it) gets neither its logs nor its
- * change. Returns the ids of the runs whose settlement was written.
+ * change. A run whose cancel was requested is never deferred (its logs are written, it stays held) so
+ * that its worker ends it. Returns, for each run whose settlement was written, whether its cancel was
+ * requested.
  */
-export async function settleRuns(db: Db, settlements: Settlement[]): Promise<Set<string>> {
-  if (settlements.length === 0) return new Set();
+export async function settleRuns(db: Db, settlements: Settlement[]): Promise<Map<string, { cancelRequested: boolean }>> {
+  if (settlements.length === 0) return new Map();
   const runs = settlements.map((s) => ({
     run_id: s.runId,
     owner: s.owner,
@@ -51,7 +53,7 @@ export async function settleRuns(db: Db, settlements: Settlement[]): Promise<Set
       owner: s.owner,
     })),
   ).map((l, ord) => ({ ...l, ord }));
-  const { rows } = await db.query<{ id: string }>(
+  const { rows } = await db.query<{ id: string; cancelRequested: boolean }>(
     `WITH s AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(run_id text, owner text, action text, status text, error_message text,
          at timestamptz, available_at timestamptz, reason text)
@@ -67,10 +69,12 @@ export async function settleRuns(db: Db, settlements: Settlement[]): Promise<Set
          lease_expires_at = NULL
        FROM s
        WHERE s.action <> 'continue' AND r.id = s.run_id AND r.lease_owner = s.owner AND r.status = 'running'
-       RETURNING r.id, r.workflow_id, r.account_id
+         AND NOT (s.action = 'defer' AND r.cancel_requested_at IS NOT NULL)
+       RETURNING r.id, r.workflow_id, r.account_id, r.cancel_requested_at IS NOT NULL AS cancel_requested
      ), held AS (
-       SELECT r.id, r.workflow_id, r.account_id FROM runs r JOIN s ON r.id = s.run_id
-       WHERE s.action = 'continue' AND r.lease_owner = s.owner AND r.status = 'running'
+       SELECT r.id, r.workflow_id, r.account_id, r.cancel_requested_at IS NOT NULL AS cancel_requested FROM runs r JOIN s ON r.id = s.run_id
+       WHERE (s.action = 'continue' OR (s.action = 'defer' AND r.cancel_requested_at IS NOT NULL))
+         AND r.lease_owner = s.owner AND r.status = 'running'
      ), fenced AS (
        SELECT * FROM changed UNION ALL SELECT * FROM held
      ), logged AS (
@@ -82,8 +86,8 @@ export async function settleRuns(db: Db, settlements: Settlement[]): Promise<Set
        ORDER BY l.ord
        RETURNING id
      )
-     SELECT id FROM fenced`,
+     SELECT id, cancel_requested AS "cancelRequested" FROM fenced`,
     [JSON.stringify(runs), JSON.stringify(logs)],
   );
-  return new Set(rows.map((r) => r.id));
+  return new Map(rows.map((r) => [r.id, { cancelRequested: r.cancelRequested }]));
 }
