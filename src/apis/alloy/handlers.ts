@@ -1,7 +1,8 @@
 import { DomainError, isDomainError, type Engine } from "../../core/index.ts";
 import type { operations } from "../../../generated/alloy/schema.d.ts";
 import type { HandlerMap } from "../http/typed-handlers.ts";
-import { toExecution, toLogEntry } from "./mappers.ts";
+import { toInstant } from "../http/date-time.ts";
+import { toExecution, toLogEntry, toStatus } from "./mappers.ts";
 
 /** The spec's `WorkflowId` and `ExecutionId` shapes: Alloy resources only (Altostrat ones share the store). */
 const WORKFLOW_ID = /^[0-9a-f]{24}$/;
@@ -75,6 +76,32 @@ export function createAlloyHandlers(engine: Engine): HandlerMap<operations, Allo
         if (isDomainError(err, "run_not_found")) await engine.getWorkflow(context.accountId, path.workflowId);
         throw err;
       }
+    },
+
+    /** @see cancelWorkflowExecution: 200 when the execution ended now, 202 while a running one stops. */
+    async cancelWorkflowExecution({ path, context }) {
+      try {
+        const { run, stopping } = await engine.cancelRun({ accountId: context.accountId, runId: path.executionId, workflowId: path.workflowId });
+        return { status: stopping ? 202 : 200, body: { message: "success", executionId: run.id, status: toStatus(run) } };
+      } catch (err) {
+        if (isDomainError(err, "run_not_found")) await engine.getWorkflow(context.accountId, path.workflowId);
+        throw err;
+      }
+    },
+
+    /** @see cancelWorkflowExecutions; Alloy's `running` includes executions waiting for a person. */
+    async cancelWorkflowExecutions({ path, body, context }) {
+      const statuses = body?.statuses?.flatMap((s) => (s === "running" ? (["running", "awaiting_ui_interaction"] as const) : ([s] as const)));
+      const result = await engine.cancelRuns({
+        accountId: context.accountId,
+        workflowId: path.workflowId,
+        statuses,
+        endUserId: body?.userId,
+        createdFrom: body?.from ? toInstant(body.from, "/body/from") : undefined,
+        createdTo: body?.to ? toInstant(body.to, "/body/to") : undefined,
+        limit: body?.limit,
+      });
+      return { status: 200, body: result };
     },
   };
 }

@@ -45,6 +45,7 @@ export function toLogEntry(run: RunRecord, logs: NodeLogRecord[]): Schemas["Work
   };
 }
 
-function toStatus(run: RunRecord): Schemas["ExecutionStatus"] {
+/** Alloy's status of a run: a run waiting for a person is `running` (Alloy's enum has no waiting state). */
+export function toStatus(run: RunRecord): Schemas["ExecutionStatus"] {
   return run.status === "awaiting_ui_interaction" ? "running" : run.status;
 }

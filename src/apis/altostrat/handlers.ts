@@ -107,6 +107,26 @@ export function createAltostratHandlers(engine: Engine): HandlerMap<operations, 
       return { status: 202, body: { message: `Workflow resumed successfully from node '${path.nodeId}'.`, new_run: toWorkflowRun(started.run) } };
     },
 
+    /** @see cancelWorkflowRun: 200 when the run ended now, 202 while a running run stops. */
+    async cancelWorkflowRun({ path, context }) {
+      const { run, stopping } = await engine.cancelRun({ accountId: context.accountId, runId: path.runId });
+      const message = stopping ? "Workflow run cancellation requested; the run stops at its next node boundary." : "Workflow run cancelled.";
+      return { status: stopping ? 202 : 200, body: { message, run: toWorkflowRun(run) } };
+    },
+
+    /** @see cancelWorkflowRuns */
+    async cancelWorkflowRuns({ path, body, context }) {
+      const result = await engine.cancelRuns({
+        accountId: context.accountId,
+        workflowId: path.workflowId,
+        statuses: body?.statuses,
+        createdFrom: body?.from ? toInstant(body.from, "/body/from") : undefined,
+        createdTo: body?.to ? toInstant(body.to, "/body/to") : undefined,
+        limit: body?.limit,
+      });
+      return { status: 200, body: result };
+    },
+
     /** @see triggerWorkflowWebhook — public: the token in the path is the credential. */
     async triggerWorkflowWebhook({ path, body }) {
       const wf = await engine.getWorkflowByWebhookToken(path.webhookToken);

@@ -5,9 +5,10 @@ import { alloyRerunLoop } from "./alloy-rerun.ts";
 import { altostratErrors, altostratWebhook } from "./altostrat-errors.ts";
 import { altostratRerunLoop } from "./altostrat-rerun.ts";
 import { altostratUtilities } from "./altostrat-utilities.ts";
+import { alloyCancel, altostratCancel } from "./cancel.ts";
 import { accountIsolation } from "./isolation.ts";
 
-export { alloyErrors, alloyEventAndName, alloyRerunLoop, altostratErrors, altostratRerunLoop, altostratUtilities, altostratWebhook, accountIsolation };
+export { alloyErrors, alloyEventAndName, alloyRerunLoop, altostratErrors, altostratRerunLoop, altostratUtilities, altostratWebhook, accountIsolation, altostratCancel, alloyCancel };
 export * from "./definitions.ts";
 
 /** Every scenario, in the order they run. */
@@ -19,5 +20,7 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   alloyRerunLoop,
   alloyErrors,
   alloyEventAndName,
+  altostratCancel,
+  alloyCancel,
   accountIsolation,
 ];
