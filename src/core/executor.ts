@@ -66,7 +66,7 @@ async function executeWithin(deps: EngineDeps, run: RunRecord | ClaimedRun, leas
   const graphs = tools.graphs ?? createGraphCache();
   const writer = tools.writer ?? createRunWriter(deps.db, { clock: deps.clock });
   const unwritten: NewLog[] = [];
-  const write = (outcome: SettleOutcome) => writer.settle({ runId: run.id, owner: lease.owner, logs: unwritten.splice(0), outcome });
+  const write = (outcome: SettleOutcome) => writer.settle({ runId: run.id, owner: lease.owner, attempt: run.attempts, logs: unwritten.splice(0), outcome });
   /** Writes the logs so far with the run's new state; a write the store refused has failed the run. */
   const settle = async (outcome: SettleOutcome, ifWritten: RunOutcome): Promise<RunOutcome> => outcomeOf(await write(outcome), ifWritten);
   const finish = async (status: "completed" | "failed", errorMessage: string | null, at = deps.clock()): Promise<RunOutcome> => {

@@ -30,7 +30,7 @@ export function createRunWriter(db: Db, options: { maxBatch?: number; clock?: ()
       if (err instanceof StoreUnavailableError) return { ok: false, error: err };
       try {
         const outcome = { kind: "finish", status: "failed", errorMessage: refusalMessage(s), at: clock() } as const;
-        const failed = await settleRuns(db, [{ runId: s.runId, owner: s.owner, logs: [], outcome }]);
+        const failed = await settleRuns(db, [{ runId: s.runId, owner: s.owner, attempt: s.attempt, logs: [], outcome }]);
         return { ok: true, value: failed.has(s.runId) ? "refused" : "lease_lost" };
       } catch (error) {
         return { ok: false, error };

@@ -83,6 +83,7 @@ export function createWorker(deps: EngineDeps, options: WorkerOptions = {}): Wor
       limit: free,
       maxAttempts: deps.config.maxAttempts,
       accountMaxRunning: options.accountMaxRunning === undefined ? DEFAULT_ACCOUNT_MAX_RUNNING : options.accountMaxRunning,
+      exclude: [...inFlight.keys()],
     });
     backoff.succeed();
     return runs.map((run) => launch(run, now));
@@ -90,19 +91,25 @@ export function createWorker(deps: EngineDeps, options: WorkerOptions = {}): Wor
 
   const launch = (run: ClaimedRun, at: Date): Promise<void> => {
     const controller = new AbortController();
+    // The claim leaves out runs in flight here; should one still come back, the new claim supersedes
+    // the old execution (whose writes its attempt now fences off), which ends before the new one starts.
+    const previous = inFlight.get(run.id);
+    previous?.controller.abort("lease_lost");
     emit({ type: "claimed", run, at });
-    const done = executeRun(deps, run, { owner: id, signal: controller.signal }, tools)
+    const entry: InFlight = { controller, done: Promise.resolve() };
+    entry.done = (previous?.done ?? Promise.resolve())
+      .then(() => executeRun(deps, run, { owner: id, signal: controller.signal }, tools))
       .then((outcome) => emit({ type: "finished", runId: run.id, outcome, at: deps.clock() }))
       .catch((err: unknown) => {
         backoff.fail(err);
         onError(err, run.id);
       })
       .finally(() => {
-        inFlight.delete(run.id);
+        if (inFlight.get(run.id) === entry) inFlight.delete(run.id);
         if (running) void pump();
       });
-    inFlight.set(run.id, { controller, done });
-    return done;
+    inFlight.set(run.id, entry);
+    return entry.done;
   };
 
   // Coalesces wake-ups (a burst of notifications is one claim loop), keeps claiming while slots fill.

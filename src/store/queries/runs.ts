@@ -162,6 +162,13 @@ export interface ClaimRequest {
    * other account has work. Omitted or null: no cap; the batch is still shared out across accounts.
    */
   accountMaxRunning?: number | null;
+  /**
+   * Runs the claiming worker is still executing: never handed back to it, even once their lease ran
+   * out (slow renewals), since it would start a second execution of a run it holds. Another worker
+   * may still reclaim them; ids, not the owner, so a run whose execution this worker lost track of
+   * (a failed write) stays reclaimable by it.
+   */
+  exclude?: readonly string[];
 }
 
 /**
@@ -219,7 +226,7 @@ export async function claimRuns(db: Db, req: ClaimRequest): Promise<ClaimedRun[]
        FROM queued q WHERE q.account_id IS NOT NULL
      ), expired AS (
        SELECT id, account_id, available_at, seq FROM runs
-       WHERE status = 'running' AND lease_expires_at < $3 AND attempts < $5
+       WHERE status = 'running' AND lease_expires_at < $3 AND attempts < $5 AND id <> ALL($7::text[])
      ), busy AS (
        SELECT account_id, count(*)::int AS running FROM runs
        WHERE status = 'running' AND lease_expires_at >= $3 GROUP BY account_id
@@ -255,13 +262,13 @@ export async function claimRuns(db: Db, req: ClaimRequest): Promise<ClaimedRun[]
      WHERE id IN (
        SELECT id FROM runs
        WHERE id IN (SELECT id FROM picked)
-         AND ((status = 'pending' AND available_at <= $3) OR (status = 'running' AND lease_expires_at < $3 AND attempts < $5))
+         AND ((status = 'pending' AND available_at <= $3) OR (status = 'running' AND lease_expires_at < $3 AND attempts < $5 AND id <> ALL($7::text[])))
        FOR UPDATE SKIP LOCKED)
      RETURNING ${RUN_COLUMNS},
        (SELECT coalesce(jsonb_agg(jsonb_build_array(l.node_id, l.output) ORDER BY l.seq), '[]'::jsonb)
           FROM node_logs l WHERE l.run_id = runs.id AND l.status = 'success') AS "completedOutputs",
        cancel_requested_at IS NOT NULL AS "cancelRequested"`,
-    [req.owner, req.leaseExpiresAt, req.now, req.limit, req.maxAttempts, req.accountMaxRunning ?? null],
+    [req.owner, req.leaseExpiresAt, req.now, req.limit, req.maxAttempts, req.accountMaxRunning ?? null, req.exclude ?? []],
   );
   return rows;
 }

@@ -17,6 +17,11 @@ export type SettleOutcome =
 export interface Settlement {
   runId: string;
   owner: string;
+  /**
+   * The run's `attempts` as claimed: with `owner`, it names one execution. A worker whose lease ran
+   * out may claim the run back under the same owner; the older execution's writes are then stale.
+   */
+  attempt: number;
   logs: NewLog[];
   outcome: SettleOutcome;
 }
@@ -33,6 +38,7 @@ export async function settleRuns(db: Db, settlements: Settlement[]): Promise<Map
   const runs = settlements.map((s) => ({
     run_id: s.runId,
     owner: s.owner,
+    attempt: s.attempt,
     action: s.outcome.kind,
     status: s.outcome.kind === "finish" ? s.outcome.status : null,
     error_message: s.outcome.kind === "finish" ? s.outcome.errorMessage : null,
@@ -51,11 +57,12 @@ export async function settleRuns(db: Db, settlements: Settlement[]): Promise<Map
       started_at: l.startedAt.toISOString(),
       created_at: l.createdAt.toISOString(),
       owner: s.owner,
+      attempt: s.attempt,
     })),
   ).map((l, ord) => ({ ...l, ord }));
   const { rows } = await db.query<{ id: string; cancelRequested: boolean }>(
     `WITH s AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(run_id text, owner text, action text, status text, error_message text,
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(run_id text, owner text, attempt int, action text, status text, error_message text,
          at timestamptz, available_at timestamptz, reason text)
      ), changed AS (
        UPDATE runs r SET
@@ -68,21 +75,21 @@ export async function settleRuns(db: Db, settlements: Settlement[]): Promise<Map
          lease_owner = NULL,
          lease_expires_at = NULL
        FROM s
-       WHERE s.action <> 'continue' AND r.id = s.run_id AND r.lease_owner = s.owner AND r.status = 'running'
+       WHERE s.action <> 'continue' AND r.id = s.run_id AND r.lease_owner = s.owner AND r.attempts = s.attempt AND r.status = 'running'
          AND NOT (s.action = 'defer' AND r.cancel_requested_at IS NOT NULL)
-       RETURNING r.id, r.workflow_id, r.account_id, r.cancel_requested_at IS NOT NULL AS cancel_requested
+       RETURNING r.id, s.attempt, r.workflow_id, r.account_id, r.cancel_requested_at IS NOT NULL AS cancel_requested
      ), held AS (
-       SELECT r.id, r.workflow_id, r.account_id, r.cancel_requested_at IS NOT NULL AS cancel_requested FROM runs r JOIN s ON r.id = s.run_id
+       SELECT r.id, s.attempt, r.workflow_id, r.account_id, r.cancel_requested_at IS NOT NULL AS cancel_requested FROM runs r JOIN s ON r.id = s.run_id
        WHERE (s.action = 'continue' OR (s.action = 'defer' AND r.cancel_requested_at IS NOT NULL))
-         AND r.lease_owner = s.owner AND r.status = 'running'
+         AND r.lease_owner = s.owner AND r.attempts = s.attempt AND r.status = 'running'
      ), fenced AS (
        SELECT * FROM changed UNION ALL SELECT * FROM held
      ), logged AS (
        INSERT INTO node_logs (id, run_id, workflow_id, account_id, node_id, component_id, status, output, started_at, created_at, executed_by)
        SELECT l.id, f.id, f.workflow_id, f.account_id, l.node_id, l.component_id, l.status, l.output, l.started_at, l.created_at, l.owner
        FROM jsonb_to_recordset($2::jsonb) AS l(ord int, id text, run_id text, node_id text, component_id text, status text, output jsonb,
-         started_at timestamptz, created_at timestamptz, owner text)
-       JOIN fenced f ON f.id = l.run_id
+         started_at timestamptz, created_at timestamptz, owner text, attempt int)
+       JOIN fenced f ON f.id = l.run_id AND f.attempt = l.attempt
        ORDER BY l.ord
        RETURNING id
      )
