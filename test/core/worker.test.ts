@@ -1,7 +1,7 @@
 import { createServer, type ServerResponse, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Engine, RunOutcome, WorkerEvent, WorkflowDefinition } from "../../src/core/index.ts";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { createInThreadSandbox, type Engine, type RunOutcome, type Worker, type WorkerEvent, type WorkerOptions, type WorkflowDefinition } from "../../src/core/index.ts";
 import { claimRuns, type Db } from "../../src/store/index.ts";
 import type { ManualClock } from "../store/helpers/clock.ts";
 import { storesUnderTest } from "../store/helpers/stores.ts";
@@ -63,21 +63,47 @@ describe.each(storesUnderTest())("workers on $name", (store) => {
     ({ engine, clock } = createTestEngine(db, { config: { leaseMs: 30_000, maxAttempts: 3 } }));
     accountId = await newAccount(engine);
   });
-  afterAll(() => db.close());
+  afterAll(async () => {
+    await engine.close();
+    await db.close();
+  });
 
-  it("1,000 runs through 4 concurrent workers are each completed exactly once", async () => {
-    const wf = await addWorkflow(engine, accountId, QUICK);
+  /**
+   * A worker stopped when its test ends, whether it passed, failed or timed out: a slow test's
+   * workers must not go on claiming the runs of the tests after it.
+   */
+  const newWorker = (options?: WorkerOptions, on: Engine = engine): Worker => {
+    const worker = on.createWorker(options);
+    onTestFinished(() => worker.stop({ deadlineMs: 1_000 }));
+    return worker;
+  };
+
+  // Queued one at a time, each insert waited behind the claims its own notification set off (PGlite
+  // has one connection): 60 of the test's 61 s on PGlite on a 2-CPU machine at load average 3.5, the
+  // workers keeping up. Queued 50 at a time (one group-committed insert, one notification) the test
+  // takes ~10 s there, the workers claiming meanwhile. No timing is asserted: the budget only ends a
+  // hung test, so it is generous (over 10x) for machines loaded far more heavily.
+  it("1,000 runs through 4 concurrent workers are each completed exactly once", async ({ signal }) => {
+    // Tenant code on the calling thread: this test is about claims, not sandbox isolation.
+    const { engine: quick } = createTestEngine(db, { clock, sandbox: createInThreadSandbox(), config: { leaseMs: 30_000, maxAttempts: 3 } });
+    const wf = await addWorkflow(quick, accountId, QUICK);
     const claims = new Map<string, number>();
     const outcomes: RunOutcome[] = [];
     const onEvent = (e: WorkerEvent) => {
       if (e.type === "claimed") claims.set(e.run.id, (claims.get(e.run.id) ?? 0) + 1);
       else outcomes.push(e.outcome);
     };
-    const workers = [1, 2, 3, 4].map(() => engine.createWorker({ concurrency: 4, pollIntervalMs: 50, onEvent }));
+    const workers = [1, 2, 3, 4].map(() => newWorker({ concurrency: 4, pollIntervalMs: 50, onEvent }, quick));
     await Promise.all(workers.map((w) => w.start()));
+    // Runs left pending by a failed or timed-out test would be claimed by the next test's workers.
+    onTestFinished(async () => void (await quick.cancelRuns({ accountId, workflowId: wf.id, statuses: ["pending"] })));
     const ids = new Set<string>();
-    for (let i = 0; i < 1000; i++) ids.add((await engine.executeWorkflow({ accountId, workflowId: wf.id, payload: { i } })).run.id);
-    await expect.poll(() => outcomes.length, { timeout: 60_000, interval: 50 }).toBe(1000);
+    // Queued while the workers claim; a test that timed out stops queueing.
+    for (let i = 0; i < 1000 && !signal.aborted; i += 50) {
+      const started = await Promise.all(Array.from({ length: 50 }, (_, j) => quick.executeWorkflow({ accountId, workflowId: wf.id, payload: { i: i + j } })));
+      for (const { run } of started) ids.add(run.id);
+    }
+    await expect.poll(() => outcomes.length, { timeout: 110_000, interval: 50 }).toBe(1000);
     await Promise.all(workers.map((w) => w.stop({ deadlineMs: 1000 })));
 
     expect(outcomes.every((o) => o === "completed")).toBe(true);
@@ -89,11 +115,11 @@ describe.each(storesUnderTest())("workers on $name", (store) => {
       [wf.id],
     );
     expect(rows).toEqual([{ status: "completed", attempts: 1, logs: 2, c: 1000 }]);
-  }, 90_000);
+  }, 120_000);
 
   it("a started worker is woken by the insert's notification, not the poll", async () => {
     const wf = await addWorkflow(engine, accountId, QUICK);
-    const worker = engine.createWorker({ pollIntervalMs: 600_000 });
+    const worker = newWorker({ pollIntervalMs: 600_000 });
     await worker.start();
     await new Promise((r) => setTimeout(r, 20)); // let the start-up claim find nothing
     const { run } = await engine.executeWorkflow({ accountId, workflowId: wf.id, payload: { i: 1 } });
@@ -108,11 +134,11 @@ describe.each(storesUnderTest())("workers on $name", (store) => {
     const outcomes: Record<string, RunOutcome> = {};
     const record = (name: string) => (e: WorkerEvent) => void (e.type === "finished" && (outcomes[name] = e.outcome));
     // The "dead" worker: never renews, stalls forever inside n2.
-    const dead = engine.createWorker({ workerId: "wk_dead", renewIntervalMs: 3_600_000, onEvent: record("dead") });
+    const dead = newWorker({ workerId: "wk_dead", renewIntervalMs: 3_600_000, onEvent: record("dead") });
     const deadTick = dead.tick();
     await expect.poll(() => held.get(`/hold-once/${tag}`)?.length ?? 0, { timeout: 5_000, interval: 5 }).toBe(1);
 
-    const rescuer = engine.createWorker({ workerId: "wk_rescuer", onEvent: record("rescuer") });
+    const rescuer = newWorker({ workerId: "wk_rescuer", onEvent: record("rescuer") });
     expect(await rescuer.tick()).toBe(0); // lease still valid
     clock.advance(30_001);
     expect(await rescuer.tick()).toBe(1);
@@ -129,6 +155,26 @@ describe.each(storesUnderTest())("workers on $name", (store) => {
     expect((await engine.getRun(accountId, run.id)).logs).toHaveLength(3);
   });
 
+  it("a worker whose own lease ran out while a run is in flight does not start that run again", async () => {
+    const tag = `${store.name}-own-expired`;
+    const wf = await addWorkflow(engine, accountId, twoCalls(`/once/${tag}`, `/hold-once/${tag}`));
+    const { run } = await engine.executeWorkflow({ accountId, workflowId: wf.id, payload: {} });
+    const outcomes: RunOutcome[] = [];
+    // Ticked, never started: no renewal comes, as when renewals are slow under load.
+    const worker = newWorker({ leaseMs: 1_000, onEvent: (e) => void (e.type === "finished" && outcomes.push(e.outcome)) });
+    const first = worker.tick();
+    await expect.poll(() => held.get(`/hold-once/${tag}`)?.length ?? 0, { timeout: 5_000, interval: 5 }).toBe(1);
+    clock.advance(1_001);
+    expect(await worker.tick()).toBe(0); // expired, but executing here: not claimed back
+    held.get(`/hold-once/${tag}`)![0]!.writeHead(200).end("{}");
+    await first;
+    expect(outcomes).toEqual(["completed"]);
+    const done = await engine.getRun(accountId, run.id);
+    expect(done).toMatchObject({ status: "completed", attempts: 1 });
+    expect(done.logs.map((l) => l.nodeId)).toEqual(["start", "n1", "n2"]);
+    expect(hits.get(`/hold-once/${tag}`)).toBe(1);
+  });
+
   it("fails a run as abandoned after max attempts of expired leases", async () => {
     const wf = await addWorkflow(engine, accountId, QUICK);
     const { run } = await engine.executeWorkflow({ accountId, workflowId: wf.id, payload: { i: 0 } });
@@ -138,7 +184,7 @@ describe.each(storesUnderTest())("workers on $name", (store) => {
       expect(claimed.map((r) => [r.id, r.attempts])).toContainEqual([run.id, attempt]);
       clock.advance(30_001);
     }
-    expect(await engine.createWorker().tick()).toBe(0);
+    expect(await newWorker().tick()).toBe(0);
     const failed = await engine.getRun(accountId, run.id);
     expect(failed).toMatchObject({ status: "failed", leaseOwner: null, errorMessage: "Run abandoned after 3 attempts: its worker stopped renewing the lease" });
     expect(failed.completedAt).toEqual(clock());
@@ -148,14 +194,14 @@ describe.each(storesUnderTest())("workers on $name", (store) => {
     const tag = `${store.name}-renew`;
     const wf = await addWorkflow(engine, accountId, twoCalls(`/once/${tag}`, `/hold-once/${tag}`));
     const { run } = await engine.executeWorkflow({ accountId, workflowId: wf.id, payload: {} });
-    const worker = engine.createWorker({ renewIntervalMs: 20 });
+    const worker = newWorker({ renewIntervalMs: 20 });
     await worker.start();
     await expect.poll(() => held.get(`/hold-once/${tag}`)?.length ?? 0, { timeout: 5_000, interval: 5 }).toBe(1);
     clock.advance(25_000);
     const renewedUntil = clock().getTime() + 30_000;
     await expect.poll(async () => (await engine.getRun(accountId, run.id)).leaseExpiresAt?.getTime(), { timeout: 5_000, interval: 10 }).toBe(renewedUntil);
     clock.advance(10_000); // past the first lease, within the renewed one
-    expect(await engine.createWorker().tick()).toBe(0);
+    expect(await newWorker().tick()).toBe(0);
     held.get(`/hold-once/${tag}`)![0]!.writeHead(200).end("{}");
     await expect.poll(async () => (await engine.getRun(accountId, run.id)).status, { timeout: 5_000, interval: 10 }).toBe("completed");
     await worker.stop();
@@ -165,7 +211,7 @@ describe.each(storesUnderTest())("workers on $name", (store) => {
     const tag = `${store.name}-finish`;
     const wf = await addWorkflow(engine, accountId, twoCalls(`/once/${tag}`, `/hold/${tag}`));
     const { run } = await engine.executeWorkflow({ accountId, workflowId: wf.id, payload: {} });
-    const worker = engine.createWorker();
+    const worker = newWorker();
     await worker.start();
     await expect.poll(() => held.get(`/hold/${tag}`)?.length ?? 0, { timeout: 5_000, interval: 5 }).toBe(1);
     const stopping = worker.stop({ deadlineMs: 5_000 });
@@ -178,7 +224,7 @@ describe.each(storesUnderTest())("workers on $name", (store) => {
     const tag = `${store.name}-release`;
     const wf = await addWorkflow(engine, accountId, twoCalls(`/once/${tag}`, `/hold-once/${tag}`));
     const { run } = await engine.executeWorkflow({ accountId, workflowId: wf.id, payload: {} });
-    const worker = engine.createWorker();
+    const worker = newWorker();
     await worker.start();
     await expect.poll(() => held.get(`/hold-once/${tag}`)?.length ?? 0, { timeout: 5_000, interval: 5 }).toBe(1);
     const began = Date.now();
@@ -189,7 +235,7 @@ describe.each(storesUnderTest())("workers on $name", (store) => {
     expect(released.logs.map((l) => l.nodeId)).toEqual(["start", "n1"]);
     expect(await worker.tick()).toBe(0); // a stopped worker claims nothing
 
-    await engine.createWorker().drain();
+    await newWorker().drain();
     const done = await engine.getRun(accountId, run.id);
     expect(done).toMatchObject({ status: "completed", attempts: 1 });
     expect(hits.get(`/once/${tag}`)).toBe(1);
