@@ -8,7 +8,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "suites", include: ["test/**/*.test.ts", "src/**/*.test.ts"], exclude: [...configDefaults.exclude, "test/faults/**"] },
+        test: { name: "suites", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, "test/faults/**"] },
       },
       {
         // The fault suite stops and restarts PostgreSQL and runs fleets of server processes: it runs

@@ -1,6 +1,6 @@
 // Scale-out benchmark (not a test): runs/s through both HTTP APIs with 1 and with 3 Reprise
 // processes on one PostgreSQL, and how long the others take to reclaim the runs of a process killed
-// with SIGKILL. Each measurement gets a fresh database and fresh processes (test/faults/serve.ts).
+// with SIGKILL. Each measurement gets a fresh database and fresh processes (test/faults/support/serve.ts).
 // Run: DATABASE_URL=postgres://… node bench/scale-throughput.ts
 //   BENCH_SECONDS=10 (load per measurement)  BENCH_CONNECTIONS=24 (in total, split over the processes)
 //   BENCH_BACKLOG=3000 (runs queued before the processes start, for the workers-only rate)

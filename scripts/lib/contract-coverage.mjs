@@ -1,6 +1,6 @@
 // Contract coverage: which documented operation × status the contract layers (scenarios, Arazzo
 // workflows, fuzzing) made a server and the mock answer, computed from the JSON-lines records the
-// test harness writes (test/contract/harness/coverage.ts) and the bundled specs, and judged against
+// test harness writes (test/contract/support/coverage.ts) and the bundled specs, and judged against
 // the committed configuration (openapi/contract-coverage.yaml).
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";

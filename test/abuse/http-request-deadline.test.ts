@@ -5,7 +5,7 @@ import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpRequestComponent, NodeError, type ComponentServices, type NodeSpec } from "../../src/core/index.ts";
 import { createGuardedFetch } from "../../src/core/net/guarded-fetch.ts";
-import { nodeInput, testServices } from "../core/components/helpers.ts";
+import { nodeInput, testServices } from "../support/components.ts";
 
 // A workflow can point http_request at an endpoint that accepts the connection and never answers, or
 // answers headers and then stalls the body. The node's deadline must end the call, whatever the

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { httpRequestComponent, type ComponentServices, type NodeSpec } from "../../src/core/index.ts";
 import { createGuardedFetch } from "../../src/core/net/guarded-fetch.ts";
-import { nodeInput, testServices } from "../core/components/helpers.ts";
+import { nodeInput, testServices } from "../support/components.ts";
 
 // A server the tenant calls may redirect anywhere. Credentials the node sends (Authorization, Cookie,
 // Proxy-Authorization) are meant for the origin the tenant wrote: they must not follow a redirect

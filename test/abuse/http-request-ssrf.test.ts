@@ -6,7 +6,7 @@ import { DestinationRefusedError, findInChain, type Lookup, type NetworkPolicy }
 import { httpRequestComponent, NodeError, type NodeSpec } from "../../src/core/index.ts";
 import { createGuardedFetch, createGuardedLookup } from "../../src/core/net/guarded-fetch.ts";
 import type { Db } from "../../src/store/index.ts";
-import { nodeInput, testServices } from "../core/components/helpers.ts";
+import { nodeInput, testServices } from "../support/components.ts";
 
 // A tenant controls the URL of an http_request node, and may control the DNS of its host. Whatever
 // it does, the connection must not reach a private address unless the operator allows it.

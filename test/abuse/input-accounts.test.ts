@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_ACCOUNT_ID_LENGTH, mintDevToken } from "../../src/auth/index.ts";
 import { createAltostratClient } from "../../src/client/index.ts";
-import { expectError } from "../http/helpers/error-body.ts";
-import { DEFINITIONS, waitForRun } from "../http/helpers/workflows.ts";
+import { expectError } from "../support/error-body.ts";
+import { DEFINITIONS, waitForRun } from "../support/http-runs.ts";
 import { startTestServer, TEST_JWT_SECRET, type TestServer, type TestTenant } from "../support/servers.ts";
 
 const tokenFor = (accountId: string) => mintDevToken({ secret: TEST_JWT_SECRET, accountId, expiresInSeconds: 600 });

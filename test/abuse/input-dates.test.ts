@@ -4,8 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_DATE_TIME, MIN_DATE_TIME, readDateTime } from "../../src/apis/http/date-time.ts";
 import { listOperations, readSpec } from "../../src/apis/http/spec-routes.ts";
-import { expectError } from "../http/helpers/error-body.ts";
-import { createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForRun } from "../http/helpers/workflows.ts";
+import { expectError } from "../support/error-body.ts";
+import { createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForRun } from "../support/http-runs.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
 
 const logsOp = { path: "/workflows/{workflowId}/logs", method: "get" };

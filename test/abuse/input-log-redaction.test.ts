@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAltostratHandlers } from "../../src/apis/altostrat/handlers.ts";
 import { createLogger } from "../../src/log/index.ts";
-import { createAltostratWorkflow, DEFINITIONS, waitForRun } from "../http/helpers/workflows.ts";
+import { createAltostratWorkflow, DEFINITIONS, waitForRun } from "../support/http-runs.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
 
 type Handlers = ReturnType<typeof createAltostratHandlers>;

@@ -5,8 +5,8 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listOperations, readSpec } from "../../src/apis/http/spec-routes.ts";
-import { expectError, type ApiName } from "../http/helpers/error-body.ts";
-import { createAlloyWorkflow, createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForExecution, waitForRun } from "../http/helpers/workflows.ts";
+import { expectError, type ApiName } from "../support/error-body.ts";
+import { createAlloyWorkflow, createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForExecution, waitForRun } from "../support/http-runs.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
 
 const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;

@@ -3,7 +3,7 @@
 // answering everyone meanwhile.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
-import { createAlloyWorkflow, createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForExecution, waitForRun, type Definition } from "../http/helpers/workflows.ts";
+import { createAlloyWorkflow, createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForExecution, waitForRun, type Definition } from "../support/http-runs.ts";
 
 /** trigger → transform with the given expression. */
 const transformOf = (expression: string, config: Record<string, unknown> = {}): Definition => ({

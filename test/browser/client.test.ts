@@ -9,7 +9,7 @@ import path from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_PACKAGE_NAME, installPackedClient, packClient } from "../client/support/packed-client.ts";
-import { createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForRun } from "../http/helpers/workflows.ts";
+import { createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForRun } from "../support/http-runs.ts";
 import { startPrismFor } from "../support/prism.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
 import { chromiumMissing, launchChromium, STARTUP_TIMEOUT_MS, TEST_TIMEOUT_MS, type TestBrowser } from "./support/chromium.ts";

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import YAML from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../pipeline/run-script.ts";
+import { REPO_ROOT } from "../support/run-script.ts";
 import { chromiumMissing, launchChromium, STARTUP_TIMEOUT_MS, TEST_TIMEOUT_MS, type TestBrowser } from "./support/chromium.ts";
 import { checkBrowser, closeAll, connect, killMocksAfterAll, SEEN_MS, startMock, type Started } from "./support/console-page.ts";
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Db } from "../../src/store/index.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
-import { createAlloyWorkflow, createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForExecution, waitForRun } from "../http/helpers/workflows.ts";
+import { createAlloyWorkflow, createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForExecution, waitForRun } from "../support/http-runs.ts";
 import { chromiumMissing, launchChromium, STARTUP_TIMEOUT_MS, TEST_TIMEOUT_MS, type TestBrowser } from "./support/chromium.ts";
 import { checkBrowser, closeAll, connect, rerunRow, SEEN_MS } from "./support/console-page.ts";
 

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueDemoApiKey } from "../../src/cli/demo.ts";
 import { createEngine, type Engine } from "../../src/core/index.ts";
 import { openPglite, type Db } from "../../src/store/index.ts";
-import { createTestEngine } from "../core/helpers/engine.ts";
-import { createPgliteDataDir, storesUnderTest } from "../store/helpers/stores.ts";
+import { createTestEngine } from "../support/engine.ts";
+import { createPgliteDataDir, storesUnderTest } from "../support/stores.ts";
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src/main.ts");
 

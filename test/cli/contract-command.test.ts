@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/servers.ts";
-import { QUICK_DEFINITION, QUICK_WORKFLOW_NAME, SLOW_DEFINITION } from "../contract/scenarios/definitions.ts";
+import { QUICK_DEFINITION, QUICK_WORKFLOW_NAME, SLOW_DEFINITION } from "../contract/support/scenarios/definitions.ts";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/reprise.js");
 const children = new Set<ChildProcess>();

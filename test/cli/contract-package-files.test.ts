@@ -35,7 +35,7 @@ describe("the reprise package", () => {
   it("ships every file reprise contract loads, and nothing of the test tree it does not", async () => {
     const loaded = listLoadedFiles();
     expect(loaded.filter((file) => !existsSync(path.join(ROOT, file)))).toEqual([]);
-    expect(loaded).toEqual(expect.arrayContaining(["scripts/lib/prism.mjs", "openapi/arazzo/alloy-rerun.arazzo.yaml", "test/contract/harness/targets.ts"]));
+    expect(loaded).toEqual(expect.arrayContaining(["scripts/lib/prism.mjs", "openapi/arazzo/alloy-rerun.arazzo.yaml", "test/contract/support/targets.ts"]));
     const { stdout } = await promisify(execFile)("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
     const packed = new Set((JSON.parse(stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path));
     expect(loaded.filter((file) => !packed.has(file))).toEqual([]);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest"
 import type { components, paths } from "../../generated/alloy/schema.d.ts";
 import { ALLOY_API_VERSION, createAlloyClient, type AlloyClient } from "../../src/client/index.ts";
 import { startPrismFor } from "../support/prism.ts";
-import { listResponseCases } from "./response-cases.ts";
+import { listResponseCases } from "./support/response-cases.ts";
 
 const ROUTE = "/workflows/{workflowId}/rerun/{executionId}";
 const params = { path: { workflowId: "8c4fa2815d2802827283e0ad", executionId: "24c1c099-724caf49" } };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest"
 import type { components, paths } from "../../generated/altostrat/schema.d.ts";
 import { createAltostratClient, type AltostratClient } from "../../src/client/index.ts";
 import { startPrismFor } from "../support/prism.ts";
-import { listResponseCases } from "./response-cases.ts";
+import { listResponseCases } from "./support/response-cases.ts";
 
 const ROUTE = "/workflows/runs/{runId}/rerun";
 const RUN_ID = "fl_run_01h3j4k5l6m7n8p9q0r1s2t3u4";

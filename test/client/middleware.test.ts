@@ -3,7 +3,7 @@
 // which echoes it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authRefreshMiddleware, createAlloyClient, createAltostratClient, requestIdMiddleware } from "../../src/client/index.ts";
-import { DEFINITIONS } from "../http/helpers/workflows.ts";
+import { DEFINITIONS } from "../support/http-runs.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
 
 describe("client middleware against the server", () => {

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../pipeline/run-script.ts";
+import { REPO_ROOT } from "../support/run-script.ts";
 import { startPrismFor } from "../support/prism.ts";
 import { CLIENT_PACKAGE_NAME, installPackedClient, packClient, runCommand, type PackedClient } from "./support/packed-client.ts";
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { listOperations, readSpec } from "../../src/apis/http/spec-routes.ts";
 import type { ApiName, ContractOperation } from "../../src/console/operations.ts";
 import { findRunControls } from "../../src/console/run-controls.ts";
-import { REPO_ROOT } from "../pipeline/run-script.ts";
+import { REPO_ROOT } from "../support/run-script.ts";
 
 /** The operations of a bundled contract, as the console's build lists them. */
 function contractOperations(api: ApiName): ContractOperation[] {

@@ -14,8 +14,8 @@ import {
   type CheckResult,
   type ContractTarget,
   type ScenarioReport,
-} from "./harness/index.ts";
-import { ALL_SCENARIOS } from "./scenarios/index.ts";
+} from "./support/index.ts";
+import { ALL_SCENARIOS } from "./support/scenarios/index.ts";
 
 // `reprise contract` and `npm run test:contract` set CONTRACT_TARGETS; `npm test` runs mock and server.
 const LABELS = (process.env.CONTRACT_TARGETS ?? "mock,server").split(",").map((s) => s.trim()).filter(Boolean);

@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { REPO_ROOT, runScript } from "../pipeline/run-script.ts";
-import { createCoverageRecorder, describeExchange } from "./harness/index.ts";
-import { closeCoverageRecorders } from "./harness/coverage.ts";
+import { REPO_ROOT, runScript } from "../support/run-script.ts";
+import { createCoverageRecorder, describeExchange } from "./support/index.ts";
+import { closeCoverageRecorders } from "./support/coverage.ts";
 
 type Lib = typeof import("../../scripts/lib/contract-coverage.mjs");
 const lib = (await import(path.join(REPO_ROOT, "scripts/lib/contract-coverage.mjs"))) as Lib;

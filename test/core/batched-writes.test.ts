@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInThreadSandbox, type Engine, type WorkflowDefinition } from "../../src/core/index.ts";
 import type { Db } from "../../src/store/index.ts";
-import { storesUnderTest } from "../store/helpers/stores.ts";
-import { addWorkflow, countingDb, createTestEngine, LINEAR, newAccount } from "./helpers/engine.ts";
+import { storesUnderTest } from "../support/stores.ts";
+import { addWorkflow, countingDb, createTestEngine, LINEAR, newAccount } from "../support/engine.ts";
 
 // A local service: /seen/<runId> answers with the node ids that have a log for that run at the moment
 // of the call; /nul answers JSON whose string holds a NUL character (which PostgreSQL text cannot store).

@@ -3,9 +3,9 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isDomainError, type Engine, type WorkflowDefinition } from "../../src/core/index.ts";
 import type { Db } from "../../src/store/index.ts";
-import type { ManualClock } from "../store/helpers/clock.ts";
-import { storesUnderTest, type SharedStore } from "../store/helpers/stores.ts";
-import { addWorkflow, createTestEngine, LINEAR, newAccount } from "./helpers/engine.ts";
+import type { ManualClock } from "../support/clock.ts";
+import { storesUnderTest, type SharedStore } from "../support/stores.ts";
+import { addWorkflow, createTestEngine, LINEAR, newAccount } from "../support/engine.ts";
 
 // A server whose /hang never answers (its requests are held until the suite ends) and whose other
 // paths answer at once and are counted.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkDefinition, DomainError, MAX_DEFINITION_BYTES, parseDefinition, validateDefinition } from "../../src/core/index.ts";
 import { MAX_EXPRESSION_LENGTH } from "../../src/core/components/jsonata-expression.ts";
-import { testSandbox } from "./components/helpers.ts";
+import { testSandbox } from "../support/components.ts";
 
 const trigger = { id: "start", type: "trigger" };
 const transform = (id: string) => ({ id, type: "transform", config: { expression: "trigger.x" } });

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError, type Engine, type WorkflowDefinition } from "../../src/core/index.ts";
 import { MAX_EVENT_WORKFLOWS } from "../../src/core/events.ts";
 import type { Db } from "../../src/store/index.ts";
-import type { ManualClock } from "../store/helpers/clock.ts";
-import { storesUnderTest } from "../store/helpers/stores.ts";
-import { addWorkflow, createTestEngine, newAccount } from "./helpers/engine.ts";
+import type { ManualClock } from "../support/clock.ts";
+import { storesUnderTest } from "../support/stores.ts";
+import { addWorkflow, createTestEngine, newAccount } from "../support/engine.ts";
 
 const subscribed = (event: string): WorkflowDefinition => ({ nodes: [{ id: "n1", type: "trigger", config: { event } }], edges: [] });
 

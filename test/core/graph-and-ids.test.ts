@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ancestorsOf, canonicalJson, createGraph, createIdGenerator, createUlidFactory, descendantsOf, hashRequest, sortTopologically } from "../../src/core/index.ts";
-import { createManualClock } from "../store/helpers/clock.ts";
+import { createManualClock } from "../support/clock.ts";
 
 describe("graph", () => {
   // start → a → c, start → b → c, c → d

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError, type Engine, type WorkflowDefinition } from "../../src/core/index.ts";
 import type { Db } from "../../src/store/index.ts";
-import type { ManualClock } from "../store/helpers/clock.ts";
-import { storesUnderTest } from "../store/helpers/stores.ts";
-import { addWorkflow, createTestEngine, FAILING, LINEAR, newAccount } from "./helpers/engine.ts";
+import type { ManualClock } from "../support/clock.ts";
+import { storesUnderTest } from "../support/stores.ts";
+import { addWorkflow, createTestEngine, FAILING, LINEAR, newAccount } from "../support/engine.ts";
 
 const codeOf = (p: Promise<unknown>) => p.then(() => "resolved", (e: unknown) => (e instanceof DomainError ? e.code : `not a DomainError: ${String(e)}`));
 

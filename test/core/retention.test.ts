@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError, type Engine } from "../../src/core/index.ts";
 import type { Db } from "../../src/store/index.ts";
-import type { ManualClock } from "../store/helpers/clock.ts";
-import { storesUnderTest } from "../store/helpers/stores.ts";
-import { addWorkflow, createTestEngine, newAccount } from "./helpers/engine.ts";
+import type { ManualClock } from "../support/clock.ts";
+import { storesUnderTest } from "../support/stores.ts";
+import { addWorkflow, createTestEngine, newAccount } from "../support/engine.ts";
 
 const DAY = 24 * 3600 * 1000;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createEngine, DomainError } from "../../src/core/index.ts";
 import { openPostgres, StoreUnavailableError } from "../../src/store/index.ts";
-import { storesUnderTest } from "../store/helpers/stores.ts";
+import { storesUnderTest } from "../support/stores.ts";
 
 describe.each(storesUnderTest())("store outage on $name", (store) => {
   it("verbs answer store_unavailable once the store is gone", async () => {

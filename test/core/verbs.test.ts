@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError, type Engine } from "../../src/core/index.ts";
 import type { Db } from "../../src/store/index.ts";
 import { displayPrefixOf, isApiKey } from "../../src/shared/api-key.ts";
-import { storesUnderTest } from "../store/helpers/stores.ts";
-import type { ManualClock } from "../store/helpers/clock.ts";
-import { addWorkflow, createTestEngine, FAILING, LINEAR, newAccount } from "./helpers/engine.ts";
+import { storesUnderTest } from "../support/stores.ts";
+import type { ManualClock } from "../support/clock.ts";
+import { addWorkflow, createTestEngine, FAILING, LINEAR, newAccount } from "../support/engine.ts";
 
 const codeOf = (p: Promise<unknown>) => p.then(() => "resolved", (e: unknown) => (e instanceof DomainError ? e.code : `not a DomainError: ${String(e)}`));
 

@@ -3,9 +3,9 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createInThreadSandbox, type Engine, type RunOutcome, type Worker, type WorkerEvent, type WorkerOptions, type WorkflowDefinition } from "../../src/core/index.ts";
 import { claimRuns, type Db } from "../../src/store/index.ts";
-import type { ManualClock } from "../store/helpers/clock.ts";
-import { storesUnderTest } from "../store/helpers/stores.ts";
-import { addWorkflow, createTestEngine, newAccount } from "./helpers/engine.ts";
+import type { ManualClock } from "../support/clock.ts";
+import { storesUnderTest } from "../support/stores.ts";
+import { addWorkflow, createTestEngine, newAccount } from "../support/engine.ts";
 
 let server: Server;
 let base: string;

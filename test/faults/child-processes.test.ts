@@ -8,7 +8,7 @@ import { pollUntil } from "./support/checks.ts";
 import { REPO_ROOT, runNode } from "./support/fleet.ts";
 
 const VITEST = path.join(REPO_ROOT, "node_modules/vitest/vitest.mjs");
-const CONFIG = fileURLToPath(new URL("./fixtures/orphans/vitest.config.ts", import.meta.url));
+const CONFIG = fileURLToPath(new URL("./support/orphans/vitest.config.ts", import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), "reprise-orphans-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_NAMES, createCoverageRecorder, loadApiSpec } from "../contract/harness/index.ts";
+import { API_NAMES, createCoverageRecorder, loadApiSpec } from "../contract/support/index.ts";
 import { startTestServer, type TestServer } from "../support/servers.ts";
-import { createFuzzWorld, readFuzzSettings, runFuzzProperty, sendRequest, type FuzzOutcome, type FuzzWorld } from "./index.ts";
+import { createFuzzWorld, readFuzzSettings, runFuzzProperty, sendRequest, type FuzzOutcome, type FuzzWorld } from "./support/index.ts";
 
 const settings = readFuzzSettings(process.env);
 const operations = API_NAMES.flatMap((api) => loadApiSpec(api).operations);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Db } from "../../src/store/index.ts";
-import { readFuzzSettings } from "../fuzz/index.ts";
-import { judgeMutant, LAYERS, type LayerName, type LayerVerdict } from "./layers.ts";
-import { MUTANTS } from "./mutants.ts";
+import { readFuzzSettings } from "../fuzz/support/index.ts";
+import { judgeMutant, LAYERS, type LayerName, type LayerVerdict } from "./support/layers.ts";
+import { MUTANTS } from "./support/mutants.ts";
 
 // Which layer must catch which mutant.
 const EXPECTED: Record<string, readonly LayerName[]> = {

@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { REPO_ROOT, runScript } from "./run-script.ts";
+import { REPO_ROOT, runScript } from "../support/run-script.ts";
 
 const exec = promisify(execFile);
 const FIXTURES = "test/pipeline/fixtures";

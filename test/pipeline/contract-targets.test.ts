@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, runScript } from "./run-script.ts";
+import { REPO_ROOT, runScript } from "../support/run-script.ts";
 
 type ReachableModule = { whyUnreachable: (url: string, options?: { timeoutMs?: number }) => Promise<string | undefined> };
 

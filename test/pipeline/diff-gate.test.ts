@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { REPO_ROOT, runScript } from "./run-script.ts";
+import { REPO_ROOT, runScript } from "../support/run-script.ts";
 
 const BASELINE = "openapi/altostrat/baseline/workflows.yaml";
 const FIXTURES = "test/pipeline/fixtures/diff";

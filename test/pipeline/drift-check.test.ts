@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises"
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, runScript } from "./run-script.ts";
+import { REPO_ROOT, runScript } from "../support/run-script.ts";
 
 describe("drift check (npm run check:generated)", () => {
   let copy: string;

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { createSchemaValidator, type Doc, type Json } from "../support/openapi-schema.ts";
-import { REPO_ROOT } from "./run-script.ts";
+import { REPO_ROOT } from "../support/run-script.ts";
 
 type Example = { where: string; value: Json; schema: Json };
 

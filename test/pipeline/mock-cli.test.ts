@@ -2,7 +2,7 @@
 // malformed JSON body (README, "Frontend teams": the mock never answers it).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPrismFor } from "../support/prism.ts";
-import { REPO_ROOT, runScript } from "./run-script.ts";
+import { REPO_ROOT, runScript } from "../support/run-script.ts";
 
 describe("npm run mock -- --help", () => {
   it.each([["--help"], ["-h"]])("%s prints the usage and exits 0 without starting a mock", async (flag) => {

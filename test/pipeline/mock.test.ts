@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { findFreePort } from "../support/free-port.ts";
-import { REPO_ROOT } from "./run-script.ts";
+import { REPO_ROOT } from "../support/run-script.ts";
 
 type MockScript = { child: ChildProcess; output: () => string; urls: Record<string, string>; exited: Promise<number | null> };
 

@@ -173,7 +173,7 @@ describe("findOverlaps", () => {
 
 describe("reprise/no-overlapping-paths in redocly lint", () => {
   it("fails the overlapping fixture with the clash message", async () => {
-    const result = await runRedocly(["lint", "test/fixtures/overlapping-paths.yaml", "--config", "redocly.yaml", "--format=stylish"]);
+    const result = await runRedocly(["lint", "test/pipeline/fixtures/overlapping-paths.yaml", "--config", "redocly.yaml", "--format=stylish"]);
     expect(result.code).not.toBe(0);
     expect(result.output).toContain("reprise/no-overlapping-paths");
     expect(result.output).toContain("both match `/workflows/runs/logs`");

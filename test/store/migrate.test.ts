@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadMigrations, migrate, MigrationError, openPostgres, readSchemaVersion, type Db } from "../../src/store/index.ts";
-import { createTestSchema, DATABASE_URL, dropTestSchema, storesUnderTest } from "./helpers/stores.ts";
+import { createTestSchema, DATABASE_URL, dropTestSchema, storesUnderTest } from "../support/stores.ts";
 
 describe("loadMigrations", () => {
   it("reads the numbered files in order", () => {

@@ -3,8 +3,8 @@
 // purpose, rewrite the file with `npx vitest run test/store/schema-snapshot.test.ts -u` and commit it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/store/index.ts";
-import { dumpSchema } from "./helpers/catalog.ts";
-import { storesUnderTest } from "./helpers/stores.ts";
+import { dumpSchema } from "./support/catalog.ts";
+import { storesUnderTest } from "../support/stores.ts";
 
 describe.each(storesUnderTest())("schema of a fresh store on $name", (store) => {
   let db: Db;

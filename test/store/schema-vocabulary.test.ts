@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ID_STYLES, LOG_STATUSES, RUN_STATUSES, TRIGGER_TYPES } from "../../src/domain/index.ts";
 import type { Db } from "../../src/store/index.ts";
 import { IDEMPOTENCY_STATES } from "../../src/store/records.ts";
-import { readCheckLists } from "./helpers/catalog.ts";
-import { storesUnderTest } from "./helpers/stores.ts";
+import { readCheckLists } from "./support/catalog.ts";
+import { storesUnderTest } from "../support/stores.ts";
 
 const VOCABULARY: Record<string, readonly string[]> = {
   "runs.status": RUN_STATUSES,

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { REPO_ROOT } from "../pipeline/run-script.ts";
+import { REPO_ROOT } from "./run-script.ts";
 import { findFreePort } from "./free-port.ts";
 
 type PrismHandle = { url: string; stop: () => Promise<void>; output: () => string };

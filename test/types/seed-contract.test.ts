@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { paths as AlloyPaths } from "../../generated/alloy/schema.d.ts";
 import type { paths as AltostratPaths } from "../../generated/altostrat/schema.d.ts";
-import { REPO_ROOT } from "../pipeline/run-script.ts";
+import { REPO_ROOT } from "../support/run-script.ts";
 import type { paths as VendorAlloyPaths } from "./vendor-baseline/alloy.d.ts";
 import type { paths as VendorAltostratPaths } from "./vendor-baseline/altostrat.d.ts";
 

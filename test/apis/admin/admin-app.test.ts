@@ -3,7 +3,7 @@ import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAlloyClient, createAltostratClient } from "../../../src/client/index.ts";
 import { startTestServer, type TestServer } from "../../support/servers.ts";
-import { QUICK_DEFINITION } from "../../contract/scenarios/definitions.ts";
+import { QUICK_DEFINITION } from "../../contract/support/scenarios/definitions.ts";
 
 /** POSTs JSON (or a raw string) to the admin listener with the given Authorization header. */
 async function post(url: string, authorization: string | undefined, body: unknown = {}): Promise<{ status: number; body: any; headers: Headers }> {

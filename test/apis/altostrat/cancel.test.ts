@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, waitFor, type TestServer, type TestTenant } from "../../support/servers.ts";
-import { expectError } from "../../http/helpers/error-body.ts";
-import { createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForRun } from "../../http/helpers/workflows.ts";
+import { expectError } from "../../support/error-body.ts";
+import { createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForRun } from "../../support/http-runs.ts";
 
 describe("Altostrat cancel over HTTP", () => {
   let server: TestServer;

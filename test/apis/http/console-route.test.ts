@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Db } from "../../../src/store/index.ts";
-import { REPO_ROOT } from "../../pipeline/run-script.ts";
+import { REPO_ROOT } from "../../support/run-script.ts";
 import { startTestServer, type TestServer } from "../../support/servers.ts";
 
 describe("GET /console on both listeners", () => {

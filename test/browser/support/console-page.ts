@@ -3,7 +3,7 @@ import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, expect } from "vitest";
-import { REPO_ROOT } from "../../pipeline/run-script.ts";
+import { REPO_ROOT } from "../../support/run-script.ts";
 import { findFreePort } from "../../support/free-port.ts";
 import type { TestBrowser } from "./chromium.ts";
 

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { REPO_ROOT, runScript } from "../../pipeline/run-script.ts";
+import { REPO_ROOT, runScript } from "../../support/run-script.ts";
 
 /** A project root for a test server, whose references are rendered by this checkout's scripts/docs.mjs. */
 export interface DocsRoot {

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { REPO_ROOT } from "../../pipeline/run-script.ts";
+import { REPO_ROOT } from "../../support/run-script.ts";
 
 /** The installable client package (built from src/client by its prepack script). */
 export const CLIENT_PACKAGE_DIR = path.join(REPO_ROOT, "packages", "client");

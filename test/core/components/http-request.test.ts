@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { httpRequestComponent, isPrivateAddress, NodeError, type NodeSpec } from "../../../src/core/index.ts";
-import { nodeInput, testServices } from "./helpers.ts";
+import { nodeInput, testServices } from "../../support/components.ts";
 
 let server: Server;
 let base: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { conditionComponent, delayComponent, failComponent, isTruthy, NodeError, transformComponent, triggerComponent } from "../../../src/core/index.ts";
-import { nodeInput } from "./helpers.ts";
+import { nodeInput } from "../../support/components.ts";
 
 const context = { trigger: { order: { total: 120, items: [{ sku: "a", qty: 2 }, { sku: "b", qty: 1 }] } }, nodes: { n1: { status: 200 } } };
 

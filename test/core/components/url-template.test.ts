@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { httpRequestComponent, NodeError, type NodeSpec } from "../../../src/core/index.ts";
 import { encodeUrlValue, parseUrlTemplate, renderUrl } from "../../../src/core/components/url-template.ts";
-import { nodeInput, testServices } from "./helpers.ts";
+import { nodeInput, testServices } from "../../support/components.ts";
 
 const PATH = "nodes[1].config";
 const problemsOf = (url: unknown) => httpRequestComponent.validateConfig({ method: "GET", url }, PATH);

@@ -6,7 +6,7 @@ import { signalGroup, spawnInGroup } from "../../support/child-processes.ts";
 export const FAULT_JWT_SECRET = "reprise-fault-secret-0123456789abcdef-0123456789";
 /** Repository root: children run from here so generated/ is found. */
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const SERVE = fileURLToPath(new URL("../serve.ts", import.meta.url));
+const SERVE = fileURLToPath(new URL("./serve.ts", import.meta.url));
 
 /** How a child process ended. */
 export interface ExitStatus {
@@ -45,7 +45,7 @@ export function fleetEnv(databaseUrl: string, env: Record<string, string> = {}):
   };
 }
 
-/** Spawns `node test/faults/serve.ts` and resolves once it announced its URLs. */
+/** Spawns `node test/faults/support/serve.ts` and resolves once it announced its URLs. */
 export function startServerProcess(env: Record<string, string>, readyTimeoutMs = 45_000): Promise<ServerProcess> {
   // Its own process group (killed with the test that fails, see child-processes.ts), and stdin as a
   // lifeline: the server stops when the test process dies, even by SIGKILL.

@@ -2,7 +2,7 @@ import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { openPostgres, type Db } from "../../../src/store/index.ts";
 import { startTcpProxy, type TcpProxy } from "../../support/tcp-proxy.ts";
-import { DATABASE_URL } from "../helpers/stores.ts";
+import { DATABASE_URL } from "../../support/stores.ts";
 
 describe.skipIf(!DATABASE_URL)("PostgreSQL LISTEN while the server cannot be reached", () => {
   let proxy: TcpProxy | undefined;

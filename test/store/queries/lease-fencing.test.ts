@@ -2,7 +2,7 @@
 // owner does hold a newer claim of a run, only that claim's settlement is written.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimRuns, insertAccount, insertRunBatch, insertWorkflow, settleRuns, type Db } from "../../../src/store/index.ts";
-import { storesUnderTest } from "../helpers/stores.ts";
+import { storesUnderTest } from "../../support/stores.ts";
 
 const AT = new Date("2025-11-01T12:00:00.000Z");
 const later = (ms: number) => new Date(AT.getTime() + ms);

@@ -1,7 +1,7 @@
 // countWorkflowLogs: one workflow's log entries by status (copies left out) and its runs, recent ones by outcome.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countWorkflowLogs, insertAccount, insertWorkflow, type Db } from "../../../src/store/index.ts";
-import { storesUnderTest } from "../helpers/stores.ts";
+import { storesUnderTest } from "../../support/stores.ts";
 
 const NOW = new Date("2025-10-31T12:00:00.000Z");
 const DAY = 24 * 3600 * 1000;

@@ -2,7 +2,7 @@
 // request, in order, with its run or the reason it queued nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertAccount, insertRunBatch, insertWorkflow, type Db, type QueueRequest } from "../../../src/store/index.ts";
-import { storesUnderTest } from "../helpers/stores.ts";
+import { storesUnderTest } from "../../support/stores.ts";
 
 const AT = new Date("2025-10-31T12:00:00.000Z");
 let seq = 0;

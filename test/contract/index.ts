@@ -1,2 +1,0 @@
-export * from "./harness/index.ts";
-export * from "./scenarios/index.ts";

@@ -1,0 +1,76 @@
+import { createEngine, createIdGenerator, type Engine, type EngineConfig, type Sandbox, type WorkflowDefinition } from "../../src/core/index.ts";
+import type { Db } from "../../src/store/index.ts";
+import { createManualClock, type ManualClock } from "./clock.ts";
+
+/** An engine over a test store with a manual clock; private networks allowed for local servers. */
+export interface TestEngine {
+  engine: Engine;
+  db: Db;
+  clock: ManualClock;
+}
+
+/** Builds an engine over `db` with a manual clock and test-friendly config. */
+export function createTestEngine(
+  db: Db,
+  options: { config?: Partial<EngineConfig>; fetcher?: typeof fetch; clock?: ManualClock; sandbox?: Sandbox } = {},
+): TestEngine {
+  const clock = options.clock ?? createManualClock();
+  const engine = createEngine({
+    db,
+    clock,
+    ids: createIdGenerator(clock),
+    fetcher: options.fetcher,
+    lookup: async () => [{ address: "93.184.216.34", family: 4 }],
+    config: { allowPrivateNetworks: true, ...options.config },
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+  });
+  return { engine, db, clock };
+}
+
+/** A new account, so tests sharing one database never see each other's rows. */
+export async function newAccount(engine: Engine, name = "test"): Promise<string> {
+  return (await engine.createAccount({ name })).id;
+}
+
+/** trigger → transform(n1) → transform(n2): n2 reads n1's output. */
+export const LINEAR: WorkflowDefinition = {
+  nodes: [
+    { id: "start", type: "trigger" },
+    { id: "n1", type: "transform", config: { expression: "{ 'doubled': trigger.value * 2 }" } },
+    { id: "n2", type: "transform", config: { expression: "nodes.n1.doubled + 1" } },
+  ],
+  edges: [
+    { source: "start", target: "n1" },
+    { source: "n1", target: "n2" },
+  ],
+};
+
+/** trigger → fail(boom) */
+export const FAILING: WorkflowDefinition = {
+  nodes: [
+    { id: "start", type: "trigger" },
+    { id: "boom", type: "fail", config: { message: "value {{ trigger.value }} rejected" } },
+  ],
+  edges: [{ source: "start", target: "boom" }],
+};
+
+/** Creates an Altostrat-style workflow with the given definition. */
+export async function addWorkflow(engine: Engine, accountId: string, definition: WorkflowDefinition = LINEAR, idStyle: "altostrat" | "alloy" = "altostrat") {
+  return engine.createWorkflow({ accountId, idStyle, name: `wf-${Math.random().toString(36).slice(2, 8)}`, definition });
+}
+
+/** A Db that counts what reaches the store: statements and transactions (a transaction's own statements are not counted). */
+export function countingDb(db: Db): { db: Db; count: () => number; reset: () => void } {
+  let statements = 0;
+  return {
+    db: {
+      kind: db.kind,
+      query: (text, values) => (statements++, db.query(text, values)),
+      transaction: (fn) => (statements++, db.transaction(fn)),
+      listen: db.listen?.bind(db),
+      close: () => db.close(),
+    },
+    count: () => statements,
+    reset: () => void (statements = 0),
+  };
+}
