@@ -11,7 +11,8 @@ import { altostrat, startedRunId } from "../test/faults/support/api.ts";
 import { waitUntilFinal } from "../test/faults/support/checks.ts";
 import { createFaultDatabase, DATABASE_URL } from "../test/faults/support/database.ts";
 import { fleetEnv, startFleet, stopFleet } from "../test/faults/support/fleet.ts";
-import { QUICK, seedWorld } from "../test/faults/support/world.ts";
+import { seedWorld } from "../test/faults/support/world.ts";
+import { LINEAR } from "../test/support/workflows.ts";
 import { measureReclaim } from "./scale-reclaim.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -40,7 +41,7 @@ const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 3_000);
 async function measureBacklog(processes: number): Promise<number> {
   const db = await createFaultDatabase(`backlog${processes}`);
   const world = await seedWorld(db.url);
-  const wf = await world.addWorkflows(QUICK);
+  const wf = await world.addWorkflows(LINEAR);
   for (let i = 0; i < BACKLOG; i += 50) {
     const batch = Array.from({ length: Math.min(50, BACKLOG - i) }, (_, j) => ({ i: i + j }));
     await Promise.all(batch.map((payload) => world.engine.executeWorkflow({ accountId: world.tenant.accountId, workflowId: wf.altostrat, payload })));
@@ -65,7 +66,7 @@ async function measureThroughput(processes: number): Promise<Omit<Throughput, "b
   const fleet = await startFleet(processes, fleetEnv(db.url, { NODE_ENV: "production", POLL_INTERVAL_MS: "1000", LEASE_SECONDS: "30" }));
   const world = await seedWorld(db.url);
   try {
-    const wf = await world.addWorkflows(QUICK);
+    const wf = await world.addWorkflows(LINEAR);
     const source = startedRunId(await altostrat.execute(fleet[0]!.altostratUrl, world.tenant, wf.altostrat, { i: 0 }))!;
     await waitUntilFinal(db, [source], 10_000);
     const altostratHeaders = { "content-type": "application/json", authorization: `Bearer ${world.tenant.token}` };

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_ACCOUNT_ID_LENGTH, mintDevToken } from "../../src/auth/index.ts";
 import { createAltostratClient } from "../../src/client/index.ts";
 import { expectError } from "../support/error-body.ts";
-import { DEFINITIONS, waitForRun } from "../support/http-runs.ts";
+import { waitForRun } from "../support/http-runs.ts";
+import { ECHO } from "../support/workflows.ts";
 import { startTestServer, TEST_JWT_SECRET, type TestServer, type TestTenant } from "../support/servers.ts";
 
 const tokenFor = (accountId: string) => mintDevToken({ secret: TEST_JWT_SECRET, accountId, expiresInSeconds: 600 });
@@ -18,7 +19,7 @@ describe("accounts named by a verified token", () => {
   beforeAll(async () => {
     server = await startTestServer();
     tenant = await server.createTenant();
-    const created = await tenant.altostrat.POST("/workflows", { body: { name: "owned", definition: DEFINITIONS.echo } });
+    const created = await tenant.altostrat.POST("/workflows", { body: { name: "owned", definition: ECHO } });
     workflowId = created.data!.id;
   });
   afterAll(async () => server?.stop());
@@ -27,7 +28,7 @@ describe("accounts named by a verified token", () => {
     fetch(`${server.altostratUrl}/workflows`, {
       method: "POST",
       headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ name, definition: DEFINITIONS.echo }),
+      body: JSON.stringify({ name, definition: ECHO }),
     });
 
   describe("an account the store has never seen", () => {

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_DATE_TIME, MIN_DATE_TIME, readDateTime } from "../../src/apis/http/date-time.ts";
 import { listOperations, readSpec } from "../../src/apis/http/spec-routes.ts";
 import { expectError } from "../support/error-body.ts";
-import { createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForRun } from "../support/http-runs.ts";
+import { createAltostratWorkflow, executeAltostrat, waitForRun } from "../support/http-runs.ts";
+import { ECHO } from "../support/workflows.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
 
 const logsOp = { path: "/workflows/{workflowId}/logs", method: "get" };
@@ -26,7 +27,7 @@ describe("date-time query parameters", () => {
   beforeAll(async () => {
     server = await startTestServer();
     tenant = await server.createTenant();
-    workflowId = (await createAltostratWorkflow(tenant, DEFINITIONS.echo)).id;
+    workflowId = (await createAltostratWorkflow(tenant, ECHO)).id;
     const run = await waitForRun(tenant, (await executeAltostrat(tenant, workflowId)).id);
     logCreatedAt = Date.parse(run.logs![0]!.created_at);
   });

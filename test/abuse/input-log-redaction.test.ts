@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAltostratHandlers } from "../../src/apis/altostrat/handlers.ts";
 import { createLogger } from "../../src/log/index.ts";
-import { createAltostratWorkflow, DEFINITIONS, waitForRun } from "../support/http-runs.ts";
+import { createAltostratWorkflow, waitForRun } from "../support/http-runs.ts";
+import { ECHO } from "../support/workflows.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
 
 type Handlers = ReturnType<typeof createAltostratHandlers>;
@@ -43,7 +44,7 @@ describe("credentials in logs", () => {
     });
     real = createAltostratHandlers(server.engine);
     tenant = await server.createTenant();
-    const wf = await createAltostratWorkflow(tenant, DEFINITIONS.echo);
+    const wf = await createAltostratWorkflow(tenant, ECHO);
     webhookToken = wf.webhook_token!;
     expect(webhookToken).toMatch(/^whk_[0-9a-z]{32}$/);
   });

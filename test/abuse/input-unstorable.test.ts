@@ -6,7 +6,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listOperations, readSpec } from "../../src/apis/http/spec-routes.ts";
 import { expectError, type ApiName } from "../support/error-body.ts";
-import { createAlloyWorkflow, createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForExecution, waitForRun } from "../support/http-runs.ts";
+import { createAlloyWorkflow, createAltostratWorkflow, executeAltostrat, waitForExecution, waitForRun } from "../support/http-runs.ts";
+import { ECHO, LINEAR } from "../support/workflows.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
 
 const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
@@ -46,9 +47,9 @@ describe("unstorable input", () => {
   beforeAll(async () => {
     server = await startTestServer();
     tenant = await server.createTenant();
-    const wf = await createAltostratWorkflow(tenant, DEFINITIONS.chain);
-    const run = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id, { x: 1 })).id);
-    const alloyWf = await createAlloyWorkflow(server, tenant, DEFINITIONS.echo);
+    const wf = await createAltostratWorkflow(tenant, LINEAR);
+    const run = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id, { value: 1 })).id);
+    const alloyWf = await createAlloyWorkflow(server, tenant, ECHO);
     const started = await tenant.alloy.POST("/run/workflow", { body: { workflowId: alloyWf.id, userId: "u1", data: {} } });
     const execution = await waitForExecution(tenant, started.data!.executionId);
     ids = { wf: wf.id, webhookToken: wf.webhook_token!, run: run.id, alloyWf: alloyWf.id, execution: execution.executionId };
@@ -65,9 +66,9 @@ describe("unstorable input", () => {
       url: () => `${server.altostratUrl}/workflows`,
       headers: bearer,
       bodies: (v) => [
-        { name: v, definition: DEFINITIONS.echo },
-        { name: "w", description: v, definition: DEFINITIONS.echo },
-        { name: "w", definition: { ...DEFINITIONS.echo, nodes: [DEFINITIONS.echo.nodes[0], { id: "n2", type: "transform", config: { expression: "1", v } }] } },
+        { name: v, definition: ECHO },
+        { name: "w", description: v, definition: ECHO },
+        { name: "w", definition: { ...ECHO, nodes: [ECHO.nodes[0], { id: "n2", type: "transform", config: { expression: "1", v } }] } },
       ],
     },
     {

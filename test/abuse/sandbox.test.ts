@@ -3,7 +3,8 @@
 // answering everyone meanwhile.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
-import { createAlloyWorkflow, createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForExecution, waitForRun, type Definition } from "../support/http-runs.ts";
+import { createAlloyWorkflow, createAltostratWorkflow, executeAltostrat, waitForExecution, waitForRun, type Definition } from "../support/http-runs.ts";
+import { ECHO } from "../support/workflows.ts";
 
 /** trigger → transform with the given expression. */
 const transformOf = (expression: string, config: Record<string, unknown> = {}): Definition => ({
@@ -77,7 +78,7 @@ describe("tenant code runs in the sandbox", () => {
         for (let i = 0; i < 2; i++) started.push({ ...c, run: await executeAltostrat(mallory, wf.id) });
       }
       // Another tenant's work goes through meanwhile.
-      const echo = await createAltostratWorkflow(alice, DEFINITIONS.echo);
+      const echo = await createAltostratWorkflow(alice, ECHO);
       const aliceRun = await executeAltostrat(alice, echo.id, { hello: "world" });
       expect((await waitForRun(alice, aliceRun.id)).status).toBe("completed");
 

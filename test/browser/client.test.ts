@@ -9,7 +9,8 @@ import path from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_PACKAGE_NAME, installPackedClient, packClient } from "../client/support/packed-client.ts";
-import { createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForRun } from "../support/http-runs.ts";
+import { createAltostratWorkflow, executeAltostrat, waitForRun } from "../support/http-runs.ts";
+import { ECHO } from "../support/workflows.ts";
 import { startPrismFor } from "../support/prism.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
 import { chromiumMissing, launchChromium, STARTUP_TIMEOUT_MS, TEST_TIMEOUT_MS, type TestBrowser } from "./support/chromium.ts";
@@ -111,7 +112,7 @@ describe.skipIf(chromiumMissing)("the packed client in a browser bundle on anoth
   });
 
   it("calls the mock and the server through the client from the page", async () => {
-    const workflow = await createAltostratWorkflow(tenant, DEFINITIONS.echo);
+    const workflow = await createAltostratWorkflow(tenant, ECHO);
     const run = await waitForRun(tenant, (await executeAltostrat(tenant, workflow.id, { order: "o-1" })).id);
     // The bundle holds the client and openapi-fetch, nothing from Node.
     expect(bundle.text).not.toMatch(/node:|require\(/);

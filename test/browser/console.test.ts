@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Db } from "../../src/store/index.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
-import { createAlloyWorkflow, createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForExecution, waitForRun } from "../support/http-runs.ts";
+import { createAlloyWorkflow, createAltostratWorkflow, executeAltostrat, waitForExecution, waitForRun } from "../support/http-runs.ts";
+import { ECHO, LINEAR } from "../support/workflows.ts";
 import { chromiumMissing, launchChromium, STARTUP_TIMEOUT_MS, TEST_TIMEOUT_MS, type TestBrowser } from "./support/chromium.ts";
 import { checkBrowser, closeAll, connect, rerunRow, SEEN_MS } from "./support/console-page.ts";
 
@@ -29,8 +30,8 @@ describe.skipIf(chromiumMissing)("run console in Chromium against the server", (
   });
 
   it("reruns an Altostrat run from the page, shows the new run complete with its lineage, and resumes it from a node", async () => {
-    const workflow = await createAltostratWorkflow(tenant, DEFINITIONS.chain);
-    const run = await waitForRun(tenant, (await executeAltostrat(tenant, workflow.id, { x: 20 })).id);
+    const workflow = await createAltostratWorkflow(tenant, LINEAR);
+    const run = await waitForRun(tenant, (await executeAltostrat(tenant, workflow.id, { value: 20 })).id);
     const page = await browser!.newPage();
     try {
       await connect(page, `${server!.altostratUrl}/console?workflow=${workflow.id}`, tenant.token);
@@ -50,7 +51,7 @@ describe.skipIf(chromiumMissing)("run console in Chromium against the server", (
       expect(await rerun.locator("td").nth(2).textContent()).toBe("rerun");
       await browser!.screenshot(page, "console-server-altostrat-rerun", { fullPage: true });
 
-      await page.locator('#detail tr[data-node-id="n2"] button', { hasText: "Resume from here" }).click();
+      await page.locator('#detail tr[data-node-id="n1"] button', { hasText: "Resume from here" }).click();
       const resumed = rerunRow(page, rerunId!, "completed");
       await resumed.waitFor({ timeout: SEEN_MS });
       expect(await resumed.locator("td").nth(2).textContent()).toBe("resume");
@@ -64,7 +65,7 @@ describe.skipIf(chromiumMissing)("run console in Chromium against the server", (
   }, TEST_TIMEOUT_MS);
 
   it("reruns an Alloy execution from the page served by the Alloy listener", async () => {
-    const workflow = await createAlloyWorkflow(server!, tenant, DEFINITIONS.echo);
+    const workflow = await createAlloyWorkflow(server!, tenant, ECHO);
     const { data: started } = await tenant.alloy.POST("/run/workflow", { body: { workflowId: workflow.id, userId: "user-1", data: { order: "o-1" } } });
     const execution = await waitForExecution(tenant, started!.executionId);
     const page = await browser!.newPage();

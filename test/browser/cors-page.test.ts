@@ -4,7 +4,8 @@
 // Screenshot: test/browser/screenshots/cors-page.png.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Db } from "../../src/store/index.ts";
-import { createAlloyWorkflow, createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForExecution, waitForRun } from "../support/http-runs.ts";
+import { createAlloyWorkflow, createAltostratWorkflow, executeAltostrat, waitForExecution, waitForRun } from "../support/http-runs.ts";
+import { ECHO } from "../support/workflows.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
 import { chromiumMissing, launchChromium, STARTUP_TIMEOUT_MS, TEST_TIMEOUT_MS, type TestBrowser } from "./support/chromium.ts";
 import { startPageServer, type PageServer } from "./support/page-server.ts";
@@ -65,9 +66,9 @@ describe.skipIf(chromiumMissing)("CORS in Chromium: a page on another origin cal
 
   it("reruns an Altostrat run and an Alloy execution from the page, and is refused by a server that does not list the page's origin", async () => {
     // A finished run of each API to rerun, made outside the browser.
-    const altostratWorkflow = await createAltostratWorkflow(tenant, DEFINITIONS.echo);
+    const altostratWorkflow = await createAltostratWorkflow(tenant, ECHO);
     const run = await waitForRun(tenant, (await executeAltostrat(tenant, altostratWorkflow.id, { order: "o-1" })).id);
-    const alloyWorkflow = await createAlloyWorkflow(server!, tenant, DEFINITIONS.echo);
+    const alloyWorkflow = await createAlloyWorkflow(server!, tenant, ECHO);
     const { data: started } = await tenant.alloy.POST("/run/workflow", { body: { workflowId: alloyWorkflow.id, userId: "user-1", data: { order: "o-2" } } });
     const execution = await waitForExecution(tenant, started!.executionId);
 

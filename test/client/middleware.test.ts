@@ -3,7 +3,7 @@
 // which echoes it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authRefreshMiddleware, createAlloyClient, createAltostratClient, requestIdMiddleware } from "../../src/client/index.ts";
-import { DEFINITIONS } from "../support/http-runs.ts";
+import { ECHO } from "../support/workflows.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../support/servers.ts";
 
 describe("client middleware against the server", () => {
@@ -35,7 +35,7 @@ describe("client middleware against the server", () => {
     const client = createAltostratClient({ baseUrl: server.altostratUrl });
     client.use(authRefreshMiddleware({ getToken: tokens.getToken }));
 
-    const { data, response } = await client.POST("/workflows", { body: { name: "made after a refresh", definition: DEFINITIONS.echo } });
+    const { data, response } = await client.POST("/workflows", { body: { name: "made after a refresh", definition: ECHO } });
     expect(response.status).toBe(201);
     expect(data?.name).toBe("made after a refresh");
     expect(tokens.calls).toEqual([false, true]);

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInThreadSandbox, type Engine, type WorkflowDefinition } from "../../src/core/index.ts";
 import type { Db } from "../../src/store/index.ts";
 import { storesUnderTest } from "../support/stores.ts";
-import { addWorkflow, countingDb, createTestEngine, LINEAR, newAccount } from "../support/engine.ts";
+import { addWorkflow, countingDb, createTestEngine, newAccount } from "../support/engine.ts";
+import { LINEAR } from "../support/workflows.ts";
 
 // A local service: /seen/<runId> answers with the node ids that have a log for that run at the moment
 // of the call; /nul answers JSON whose string holds a NUL character (which PostgreSQL text cannot store).

@@ -5,7 +5,8 @@ import { isDomainError, type Engine, type WorkflowDefinition } from "../../src/c
 import type { Db } from "../../src/store/index.ts";
 import type { ManualClock } from "../support/clock.ts";
 import { storesUnderTest, type SharedStore } from "../support/stores.ts";
-import { addWorkflow, createTestEngine, LINEAR, newAccount } from "../support/engine.ts";
+import { addWorkflow, createTestEngine, newAccount } from "../support/engine.ts";
+import { LINEAR } from "../support/workflows.ts";
 
 // A server whose /hang never answers (its requests are held until the suite ends) and whose other
 // paths answer at once and are counted.

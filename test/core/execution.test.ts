@@ -5,7 +5,8 @@ import type { Engine, WorkflowDefinition } from "../../src/core/index.ts";
 import type { Db } from "../../src/store/index.ts";
 import type { ManualClock } from "../support/clock.ts";
 import { storesUnderTest } from "../support/stores.ts";
-import { addWorkflow, createTestEngine, FAILING, LINEAR, newAccount } from "../support/engine.ts";
+import { addWorkflow, createTestEngine, newAccount } from "../support/engine.ts";
+import { FAILING, LINEAR } from "../support/workflows.ts";
 
 let server: Server;
 let base: string;

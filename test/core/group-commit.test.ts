@@ -3,7 +3,8 @@ import { DomainError, type Engine } from "../../src/core/index.ts";
 import { createGroupCommit, type BatchResult } from "../../src/core/group-commit.ts";
 import type { Db } from "../../src/store/index.ts";
 import { storesUnderTest } from "../support/stores.ts";
-import { addWorkflow, countingDb, createTestEngine, LINEAR, newAccount } from "../support/engine.ts";
+import { addWorkflow, countingDb, createTestEngine, newAccount } from "../support/engine.ts";
+import { LINEAR } from "../support/workflows.ts";
 
 const codeOf = (p: Promise<unknown>) => p.then(() => "resolved", (e: unknown) => (e instanceof DomainError ? e.code : `not a DomainError: ${String(e)}`));
 

@@ -3,7 +3,8 @@ import { DomainError, type Engine, type WorkflowDefinition } from "../../src/cor
 import type { Db } from "../../src/store/index.ts";
 import type { ManualClock } from "../support/clock.ts";
 import { storesUnderTest } from "../support/stores.ts";
-import { addWorkflow, createTestEngine, FAILING, LINEAR, newAccount } from "../support/engine.ts";
+import { addWorkflow, createTestEngine, newAccount } from "../support/engine.ts";
+import { FAILING, LINEAR } from "../support/workflows.ts";
 
 const codeOf = (p: Promise<unknown>) => p.then(() => "resolved", (e: unknown) => (e instanceof DomainError ? e.code : `not a DomainError: ${String(e)}`));
 

@@ -4,7 +4,8 @@ import type { Db } from "../../src/store/index.ts";
 import { displayPrefixOf, isApiKey } from "../../src/shared/api-key.ts";
 import { storesUnderTest } from "../support/stores.ts";
 import type { ManualClock } from "../support/clock.ts";
-import { addWorkflow, createTestEngine, FAILING, LINEAR, newAccount } from "../support/engine.ts";
+import { addWorkflow, createTestEngine, newAccount } from "../support/engine.ts";
+import { FAILING, LINEAR } from "../support/workflows.ts";
 
 const codeOf = (p: Promise<unknown>) => p.then(() => "resolved", (e: unknown) => (e instanceof DomainError ? e.code : `not a DomainError: ${String(e)}`));
 

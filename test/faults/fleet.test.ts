@@ -3,7 +3,8 @@ import { alloy, altostrat, runBounded, startedRunId, type Answer } from "./suppo
 import { countBy, findDuplicateLogs, readRuns, waitUntilFinal } from "./support/checks.ts";
 import { createFaultDatabase, SKIP_REASON, type FaultDatabase } from "./support/database.ts";
 import { fleetEnv, startFleet, stopFleet, type ServerProcess } from "./support/fleet.ts";
-import { QUICK, seedWorld, type World } from "./support/world.ts";
+import { LINEAR } from "../support/workflows.ts";
+import { seedWorld, type World } from "./support/world.ts";
 
 const RUNS = 2_000;
 const IN_FLIGHT = 32;
@@ -21,7 +22,7 @@ describe.skipIf(SKIP_REASON)(`three server processes on one PostgreSQL${SKIP_REA
     // under a process that is merely slow (reclaims are the SIGKILL test's subject).
     fleet = await startFleet(3, fleetEnv(db.url, { LEASE_SECONDS: "30" }));
     world = await seedWorld(db.url);
-    wf = await world.addWorkflows(QUICK);
+    wf = await world.addWorkflows(LINEAR);
   });
   afterAll(async () => {
     await stopFleet(fleet);
@@ -72,7 +73,7 @@ describe.skipIf(SKIP_REASON)(`three server processes on one PostgreSQL${SKIP_REA
     expect(runs).toHaveLength(RUNS);
     expect(countBy(runs, (r) => r.status)).toEqual([["completed", RUNS]]);
     // Exactly once: one claim each, one success log per node, no node logged twice anywhere.
-    expect(runs.filter((r) => r.attempts !== 1 || r.logs !== QUICK.nodes.length)).toEqual([]);
+    expect(runs.filter((r) => r.attempts !== 1 || r.logs !== LINEAR.nodes.length)).toEqual([]);
     expect(await findDuplicateLogs(db)).toEqual([]);
 
     const byWorker = countBy(runs, (r) => r.executed_by);

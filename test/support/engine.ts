@@ -1,6 +1,7 @@
 import { createEngine, createIdGenerator, type Engine, type EngineConfig, type Sandbox, type WorkflowDefinition } from "../../src/core/index.ts";
 import type { Db } from "../../src/store/index.ts";
 import { createManualClock, type ManualClock } from "./clock.ts";
+import { LINEAR } from "./workflows.ts";
 
 /** An engine over a test store with a manual clock; private networks allowed for local servers. */
 export interface TestEngine {
@@ -31,28 +32,6 @@ export function createTestEngine(
 export async function newAccount(engine: Engine, name = "test"): Promise<string> {
   return (await engine.createAccount({ name })).id;
 }
-
-/** trigger → transform(n1) → transform(n2): n2 reads n1's output. */
-export const LINEAR: WorkflowDefinition = {
-  nodes: [
-    { id: "start", type: "trigger" },
-    { id: "n1", type: "transform", config: { expression: "{ 'doubled': trigger.value * 2 }" } },
-    { id: "n2", type: "transform", config: { expression: "nodes.n1.doubled + 1" } },
-  ],
-  edges: [
-    { source: "start", target: "n1" },
-    { source: "n1", target: "n2" },
-  ],
-};
-
-/** trigger → fail(boom) */
-export const FAILING: WorkflowDefinition = {
-  nodes: [
-    { id: "start", type: "trigger" },
-    { id: "boom", type: "fail", config: { message: "value {{ trigger.value }} rejected" } },
-  ],
-  edges: [{ source: "start", target: "boom" }],
-};
 
 /** Creates an Altostrat-style workflow with the given definition. */
 export async function addWorkflow(engine: Engine, accountId: string, definition: WorkflowDefinition = LINEAR, idStyle: "altostrat" | "alloy" = "altostrat") {

@@ -10,60 +10,6 @@ export type Execution = AlloySchemas["schemas"]["Execution"];
 /** A workflow definition, as both the spec and the engine take it. */
 export type Definition = AltostratSchemas["schemas"]["WorkflowDefinition"];
 
-/** Definitions the HTTP tests run, each as small as its behaviour allows. */
-export const DEFINITIONS = {
-  /** trigger -> transform: completes with `{ echo: <trigger> }`. */
-  echo: {
-    nodes: [
-      { id: "n1", type: "trigger" },
-      { id: "n2", type: "transform", config: { expression: "{ 'echo': trigger }" } },
-    ],
-    edges: [{ source: "n1", target: "n2" }],
-  },
-  /** trigger -> transform -> transform: three nodes for resume-from. */
-  chain: {
-    nodes: [
-      { id: "n1", type: "trigger" },
-      { id: "n2", type: "transform", config: { expression: "{ 'doubled': trigger.x * 2 }" } },
-      { id: "n3", type: "transform", config: { expression: "{ 'sum': nodes.n2.doubled + 1 }" } },
-    ],
-    edges: [
-      { source: "n1", target: "n2" },
-      { source: "n2", target: "n3" },
-    ],
-  },
-  /** trigger -> fail: every run fails. */
-  failing: {
-    nodes: [
-      { id: "n1", type: "trigger" },
-      { id: "n2", type: "fail", config: { message: "refused {{ trigger.order }}" } },
-    ],
-    edges: [{ source: "n1", target: "n2" }],
-  },
-  /** trigger -> delay 60 s: the run stays pending/running for the whole test. */
-  slow: {
-    nodes: [
-      { id: "n1", type: "trigger" },
-      { id: "n2", type: "delay", config: { seconds: 60 } },
-    ],
-    edges: [{ source: "n1", target: "n2" }],
-  },
-  /** trigger -> condition(trigger.ok) -> true: transform n3 / false: fail n4. */
-  branching: {
-    nodes: [
-      { id: "n1", type: "trigger" },
-      { id: "n2", type: "condition", config: { expression: "trigger.ok = true" } },
-      { id: "n3", type: "transform", config: { expression: "{ 'accepted': true }" } },
-      { id: "n4", type: "fail", config: { message: "not ok" } },
-    ],
-    edges: [
-      { source: "n1", target: "n2" },
-      { source: "n2", target: "n3", branch: "true" },
-      { source: "n2", target: "n4", branch: "false" },
-    ],
-  },
-} satisfies Record<string, Definition>;
-
 /** Creates an Altostrat workflow through the API and returns it. */
 export async function createAltostratWorkflow(tenant: TestTenant, definition: Definition, name = "workflow") {
   const { data, error, response } = await tenant.altostrat.POST("/workflows", { body: { name, definition } });

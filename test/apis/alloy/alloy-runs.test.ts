@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer, type TestTenant } from "../../support/servers.ts";
 import { expectError } from "../../support/error-body.ts";
-import { createAlloyWorkflow, DEFINITIONS, waitForExecution, waitForStarted } from "../../support/http-runs.ts";
+import { createAlloyWorkflow, waitForExecution, waitForStarted } from "../../support/http-runs.ts";
+import { ECHO, FAILING, SLOW } from "../../support/workflows.ts";
 
 // Tests use their own workflows, so they run concurrently and their polling overlaps.
 describe.concurrent("Alloy executions over HTTP", () => {
@@ -24,7 +25,7 @@ describe.concurrent("Alloy executions over HTTP", () => {
 
   describe("rerun", () => {
     it("reruns a completed execution: same input, executionMode retry, rerunOf the source", async () => {
-      const wf = await createAlloyWorkflow(server, tenant, DEFINITIONS.echo);
+      const wf = await createAlloyWorkflow(server, tenant, ECHO);
       const source = await waitForExecution(tenant, await run(wf.id, { orderId: "ord_1" }));
       expect(source).toMatchObject({ status: "completed", executionMode: "trigger", rerunOf: null, userId: "user-1", workflowId: wf.id });
       expect(source.results.map((r) => r.connectorId)).toEqual(["trigger", "transform"]);
@@ -40,10 +41,10 @@ describe.concurrent("Alloy executions over HTTP", () => {
     });
 
     it("reruns a failed execution and a rerun, always pointing at the execution it reruns", async () => {
-      const wf = await createAlloyWorkflow(server, tenant, DEFINITIONS.failing);
-      const source = await waitForExecution(tenant, await run(wf.id, { order: "o-3" }));
+      const wf = await createAlloyWorkflow(server, tenant, FAILING);
+      const source = await waitForExecution(tenant, await run(wf.id, { value: "o-3" }));
       expect(source.status).toBe("failed");
-      expect(source.results.at(-1)?.data).toMatchObject({ error: "refused o-3" });
+      expect(source.results.at(-1)?.data).toMatchObject({ error: "value o-3 rejected" });
 
       const first = await waitForExecution(tenant, (await rerun(wf.id, source.executionId)).data!.executionId);
       expect(first).toMatchObject({ status: "failed", executionMode: "retry", rerunOf: source.executionId, inputs: source.inputs });
@@ -52,7 +53,7 @@ describe.concurrent("Alloy executions over HTTP", () => {
     });
 
     it("refuses to rerun an execution that has not finished with 409", async () => {
-      const wf = await createAlloyWorkflow(server, tenant, DEFINITIONS.slow);
+      const wf = await createAlloyWorkflow(server, tenant, SLOW);
       const executionId = await run(wf.id);
       await waitForStarted(server, tenant.accountId, executionId);
       const response = await fetch(`${server.alloyUrl}/workflows/${wf.id}/rerun/${executionId}`, {
@@ -66,8 +67,8 @@ describe.concurrent("Alloy executions over HTTP", () => {
     });
 
     it("answers 404 when the execution belongs to another workflow", async () => {
-      const a = await createAlloyWorkflow(server, tenant, DEFINITIONS.echo);
-      const b = await createAlloyWorkflow(server, tenant, DEFINITIONS.echo);
+      const a = await createAlloyWorkflow(server, tenant, ECHO);
+      const b = await createAlloyWorkflow(server, tenant, ECHO);
       const executionId = await run(a.id);
       await waitForExecution(tenant, executionId);
       const response = await fetch(`${server.alloyUrl}/workflows/${b.id}/rerun/${executionId}`, {
@@ -82,7 +83,7 @@ describe.concurrent("Alloy executions over HTTP", () => {
     let workflowId: string;
     let ids: string[];
     beforeAll(async () => {
-      const wf = await createAlloyWorkflow(server, tenant, DEFINITIONS.echo);
+      const wf = await createAlloyWorkflow(server, tenant, ECHO);
       workflowId = wf.id;
       ids = [];
       for (let i = 0; i < 12; i++) ids.push(await run(wf.id, { i }, i === 5 ? "user-2" : "user-1"));

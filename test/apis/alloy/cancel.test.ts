@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, waitFor, type TestServer, type TestTenant } from "../../support/servers.ts";
 import { expectError } from "../../support/error-body.ts";
-import { createAlloyWorkflow, DEFINITIONS, waitForExecution } from "../../support/http-runs.ts";
+import { createAlloyWorkflow, waitForExecution } from "../../support/http-runs.ts";
+import { ECHO, SLOW } from "../../support/workflows.ts";
 
 describe("Alloy cancel over HTTP", () => {
   let server: TestServer;
@@ -29,7 +30,7 @@ describe("Alloy cancel over HTTP", () => {
     });
 
   it("cancels a waiting execution at once (200), its last step result names run_cancelled, and it can be rerun", async () => {
-    const wf = await createAlloyWorkflow(server, tenant, DEFINITIONS.slow);
+    const wf = await createAlloyWorkflow(server, tenant, SLOW);
     const executionId = await start(wf.id);
     await parked(executionId);
     const { data, response } = await cancel(wf.id, executionId);
@@ -43,7 +44,7 @@ describe("Alloy cancel over HTTP", () => {
   });
 
   it("refuses a finished execution with 409 run_not_cancellable; an unknown workflow is workflow_not_found", async () => {
-    const wf = await createAlloyWorkflow(server, tenant, DEFINITIONS.echo);
+    const wf = await createAlloyWorkflow(server, tenant, ECHO);
     const executionId = await start(wf.id);
     await waitForExecution(tenant, executionId);
     const refused = await cancelRaw(wf.id, executionId);
@@ -53,7 +54,7 @@ describe("Alloy cancel over HTTP", () => {
   });
 
   it("cancels by filter one user's executions and says how many remain", async () => {
-    const wf = await createAlloyWorkflow(server, tenant, DEFINITIONS.slow);
+    const wf = await createAlloyWorkflow(server, tenant, SLOW);
     const mine = [await start(wf.id, "alice"), await start(wf.id, "alice")];
     const theirs = await start(wf.id, "bob");
     for (const id of [...mine, theirs]) await parked(id);

@@ -2,13 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAltostratClient } from "../../../src/client/index.ts";
 import { startTestServer, type TestServer, type TestTenant } from "../../support/servers.ts";
 import { expectError } from "../../support/error-body.ts";
-import {
-  createAltostratWorkflow,
-  DEFINITIONS,
-  executeAltostrat,
-  waitForRun,
-  waitForStarted,
-} from "../../support/http-runs.ts";
+import { createAltostratWorkflow, executeAltostrat, waitForRun, waitForStarted } from "../../support/http-runs.ts";
+import { BRANCHING, ECHO, FAILING, LINEAR, SLOW } from "../../support/workflows.ts";
 
 // Tests use their own workflows, so they run concurrently and their polling overlaps.
 describe.concurrent("Altostrat runs over HTTP", () => {
@@ -32,7 +27,7 @@ describe.concurrent("Altostrat runs over HTTP", () => {
 
   describe("rerun", () => {
     it("reruns a completed run: the new run completes with the same payload and is linked to the source", async () => {
-      const wf = await createAltostratWorkflow(tenant, DEFINITIONS.echo);
+      const wf = await createAltostratWorkflow(tenant, ECHO);
       const queued = await executeAltostrat(tenant, wf.id, { order: "ord_1", amount: 12.5 });
       expect(queued).toMatchObject({ status: "pending", trigger_type: "manual", rerun_of: null, root_run_id: queued.id, workflow_version: 1 });
       const source = await waitForRun(tenant, queued.id);
@@ -54,21 +49,21 @@ describe.concurrent("Altostrat runs over HTTP", () => {
     });
 
     it("reruns a failed run: the new run fails the same way, linked to the source", async () => {
-      const wf = await createAltostratWorkflow(tenant, DEFINITIONS.failing);
-      const source = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id, { order: "ord_9" })).id);
+      const wf = await createAltostratWorkflow(tenant, FAILING);
+      const source = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id, { value: "ord_9" })).id);
       expect(source.status).toBe("failed");
-      expect(source.error_message).toContain("refused ord_9");
-      expect(source.logs?.find((l) => l.node_id === "n2")?.status).toBe("error");
+      expect(source.error_message).toContain("value ord_9 rejected");
+      expect(source.logs?.find((l) => l.node_id === "boom")?.status).toBe("error");
 
       const { data, response } = await rerun(source.id);
       expect(response.status).toBe(202);
       const done = await waitForRun(tenant, data!.new_run.id);
-      expect(done).toMatchObject({ status: "failed", rerun_of: source.id, root_run_id: source.id, trigger_payload: { order: "ord_9" } });
+      expect(done).toMatchObject({ status: "failed", rerun_of: source.id, root_run_id: source.id, trigger_payload: { value: "ord_9" } });
       expect(done.error_message).toBe(source.error_message);
     });
 
     it("reruns a rerun: rerun_of is the rerun, root_run_id stays the original", async () => {
-      const wf = await createAltostratWorkflow(tenant, DEFINITIONS.echo);
+      const wf = await createAltostratWorkflow(tenant, ECHO);
       const original = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id, { n: 1 })).id);
       const first = await waitForRun(tenant, (await rerun(original.id)).data!.new_run.id);
       const { data, response } = await rerun(first.id);
@@ -79,7 +74,7 @@ describe.concurrent("Altostrat runs over HTTP", () => {
     });
 
     it("refuses to rerun or resume a run that is still pending or running with 409 run_not_rerunnable", async () => {
-      const wf = await createAltostratWorkflow(tenant, DEFINITIONS.slow);
+      const wf = await createAltostratWorkflow(tenant, SLOW);
       const run = await executeAltostrat(tenant, wf.id);
       const early = await post(`/workflows/runs/${run.id}/rerun`);
       await expectError("altostrat", early, { status: 409, code: "run_not_rerunnable", type: "conflict_error", op: { path: "/workflows/runs/{runId}/rerun", method: "post" } });
@@ -95,28 +90,28 @@ describe.concurrent("Altostrat runs over HTTP", () => {
   });
 
   describe("resume from a node", () => {
-    it("creates a linked run that inherits the logs of n1 and n2 and executes n3 again", async () => {
-      const wf = await createAltostratWorkflow(tenant, DEFINITIONS.chain);
-      const source = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id, { x: 20 })).id);
+    it("creates a linked run that inherits the logs of start and n1 and executes n2 again", async () => {
+      const wf = await createAltostratWorkflow(tenant, LINEAR);
+      const source = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id, { value: 20 })).id);
       expect(source.logs?.map((l) => [l.node_id, l.output])).toEqual([
-        ["n1", { x: 20 }],
-        ["n2", { doubled: 40 }],
-        ["n3", { sum: 41 }],
+        ["start", { value: 20 }],
+        ["n1", { doubled: 40 }],
+        ["n2", 41],
       ]);
 
       const { data, response } = await tenant.altostrat.POST("/workflows/runs/{runId}/resume-from/{nodeId}", {
-        params: { path: { runId: source.id, nodeId: "n3" } },
+        params: { path: { runId: source.id, nodeId: "n2" } },
       });
       expect(response.status).toBe(202);
-      expect(data!.message).toBe("Workflow resumed successfully from node 'n3'.");
-      expect(data!.new_run).toMatchObject({ trigger_type: "resume", rerun_of: source.id, root_run_id: source.id, trigger_payload: { x: 20 } });
+      expect(data!.message).toBe("Workflow resumed successfully from node 'n2'.");
+      expect(data!.new_run).toMatchObject({ trigger_type: "resume", rerun_of: source.id, root_run_id: source.id, trigger_payload: { value: 20 } });
 
       const resumed = await waitForRun(tenant, data!.new_run.id);
       expect(resumed.status).toBe("completed");
       const byNode = new Map(resumed.logs!.map((l) => [l.node_id, l]));
       const sourceByNode = new Map(source.logs!.map((l) => [l.node_id, l]));
-      expect([...byNode.keys()].sort()).toEqual(["n1", "n2", "n3"]);
-      for (const node of ["n1", "n2"]) {
+      expect([...byNode.keys()].sort()).toEqual(["n1", "n2", "start"]);
+      for (const node of ["start", "n1"]) {
         const copy = byNode.get(node)!;
         const original = sourceByNode.get(node)!;
         expect(copy.id, `${node} is a new log entry`).not.toBe(original.id);
@@ -124,14 +119,14 @@ describe.concurrent("Altostrat runs over HTTP", () => {
         // A copied entry keeps the output and the time the node originally ran.
         expect([copy.output, copy.started_at]).toEqual([original.output, original.started_at]);
       }
-      const n3 = byNode.get("n3")!;
-      expect(n3.output).toEqual({ sum: 41 });
-      expect(Date.parse(n3.started_at!), "n3 ran again, after the resume").toBeGreaterThanOrEqual(Date.parse(data!.new_run.started_at));
+      const n2 = byNode.get("n2")!;
+      expect(n2.output).toEqual(41);
+      expect(Date.parse(n2.started_at!), "n2 ran again, after the resume").toBeGreaterThanOrEqual(Date.parse(data!.new_run.started_at));
     });
 
     it("answers 404 node_not_found for a node the workflow does not have", async () => {
-      const wf = await createAltostratWorkflow(tenant, DEFINITIONS.chain);
-      const source = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id, { x: 1 })).id);
+      const wf = await createAltostratWorkflow(tenant, LINEAR);
+      const source = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id, { value: 1 })).id);
       const response = await post(`/workflows/runs/${source.id}/resume-from/n9`);
       const { body } = await expectError("altostrat", response, {
         status: 404,
@@ -145,7 +140,7 @@ describe.concurrent("Altostrat runs over HTTP", () => {
 
   describe("webhook trigger", () => {
     it("queues a run with the body as webhook_payload, without a bearer token", async () => {
-      const wf = await createAltostratWorkflow(tenant, DEFINITIONS.echo);
+      const wf = await createAltostratWorkflow(tenant, ECHO);
       const anonymous = createAltostratClient({ baseUrl: server.altostratUrl });
       const body = { event: "order.paid", order_id: "ord_7", lines: [{ sku: "a", qty: 2 }] };
       const { data, response } = await anonymous.POST("/workflows/webhooks/{webhookToken}", {
@@ -170,7 +165,7 @@ describe.concurrent("Altostrat runs over HTTP", () => {
 
   describe("listing", () => {
     it("pages executions newest first with links and meta that add up", async () => {
-      const wf = await createAltostratWorkflow(tenant, DEFINITIONS.echo);
+      const wf = await createAltostratWorkflow(tenant, ECHO);
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) ids.push((await executeAltostrat(tenant, wf.id, { i })).id);
       const newestFirst = [...ids].reverse();
@@ -198,7 +193,7 @@ describe.concurrent("Altostrat runs over HTTP", () => {
     });
 
     it("filters a workflow's logs by status, node, run and time range, newest first", async () => {
-      const wf = await createAltostratWorkflow(tenant, DEFINITIONS.branching);
+      const wf = await createAltostratWorkflow(tenant, BRANCHING);
       const ok = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id, { ok: true })).id);
       const notOk = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id, { ok: false })).id);
       expect([ok.status, notOk.status]).toEqual(["completed", "failed"]);
@@ -225,7 +220,7 @@ describe.concurrent("Altostrat runs over HTTP", () => {
 
     // The spec says `to` keeps entries created *before* the instant; the store compares with <=.
     it("excludes log entries created exactly at `to`", async () => {
-      const wf = await createAltostratWorkflow(tenant, DEFINITIONS.echo);
+      const wf = await createAltostratWorkflow(tenant, ECHO);
       const run = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id)).id);
       const first = run.logs![0]!;
       const { data } = await tenant.altostrat.GET("/workflows/{workflowId}/logs", {
@@ -237,7 +232,7 @@ describe.concurrent("Altostrat runs over HTTP", () => {
 
   describe("Idempotency-Key", () => {
     it("replays execute: the same key and request return the same run and create one run", async () => {
-      const wf = await createAltostratWorkflow(tenant, DEFINITIONS.echo);
+      const wf = await createAltostratWorkflow(tenant, ECHO);
       const execute = (context: Record<string, unknown>) =>
         tenant.altostrat.POST("/workflows/{workflowId}/execute", {
           params: { path: { workflowId: wf.id }, header: { "Idempotency-Key": "exec-key-1" } },
@@ -262,7 +257,7 @@ describe.concurrent("Altostrat runs over HTTP", () => {
     });
 
     it("creates exactly one run when the same key arrives concurrently", async () => {
-      const wf = await createAltostratWorkflow(tenant, DEFINITIONS.echo);
+      const wf = await createAltostratWorkflow(tenant, ECHO);
       const answers = await Promise.all(
         Array.from({ length: 5 }, () =>
           tenant.altostrat.POST("/workflows/{workflowId}/execute", {
@@ -278,9 +273,9 @@ describe.concurrent("Altostrat runs over HTTP", () => {
     });
 
     it("replays rerun and resume, and refuses a key reused for another run with 422", async () => {
-      const wf = await createAltostratWorkflow(tenant, DEFINITIONS.chain);
-      const a = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id, { x: 1 })).id);
-      const b = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id, { x: 2 })).id);
+      const wf = await createAltostratWorkflow(tenant, LINEAR);
+      const a = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id, { value: 1 })).id);
+      const b = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id, { value: 2 })).id);
       const first = await rerun(a.id, "rerun-key");
       const again = await rerun(a.id, "rerun-key");
       expect([first.response.status, again.response.status]).toEqual([202, 202]);
@@ -288,7 +283,7 @@ describe.concurrent("Altostrat runs over HTTP", () => {
 
       const resume = () =>
         tenant.altostrat.POST("/workflows/runs/{runId}/resume-from/{nodeId}", {
-          params: { path: { runId: a.id, nodeId: "n2" }, header: { "Idempotency-Key": "resume-key" } },
+          params: { path: { runId: a.id, nodeId: "n1" }, header: { "Idempotency-Key": "resume-key" } },
         });
       const r1 = await resume();
       const r2 = await resume();

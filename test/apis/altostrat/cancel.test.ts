@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, waitFor, type TestServer, type TestTenant } from "../../support/servers.ts";
 import { expectError } from "../../support/error-body.ts";
-import { createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForRun } from "../../support/http-runs.ts";
+import { createAltostratWorkflow, executeAltostrat, waitForRun } from "../../support/http-runs.ts";
+import { ECHO, SLOW } from "../../support/workflows.ts";
 
 describe("Altostrat cancel over HTTP", () => {
   let server: TestServer;
@@ -21,7 +22,7 @@ describe("Altostrat cancel over HTTP", () => {
   };
 
   it("cancels a delayed run at once (200, failed with run_cancelled), and the cancelled run can be rerun", async () => {
-    const wf = await createAltostratWorkflow(tenant, DEFINITIONS.slow);
+    const wf = await createAltostratWorkflow(tenant, SLOW);
     const queued = await delayedRun(wf.id);
     const { data, response } = await cancel(queued.id);
     expect(response.status).toBe(200);
@@ -35,7 +36,7 @@ describe("Altostrat cancel over HTTP", () => {
   });
 
   it("refuses a finished run with 409 run_not_cancellable, and an unknown run with 404", async () => {
-    const wf = await createAltostratWorkflow(tenant, DEFINITIONS.echo);
+    const wf = await createAltostratWorkflow(tenant, ECHO);
     const done = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id, {})).id);
     const refused = await fetch(`${server.altostratUrl}/workflows/runs/${done.id}/cancel`, { method: "POST", headers: { Authorization: `Bearer ${tenant.token}` } });
     await expectError("altostrat", refused, { status: 409, code: "run_not_cancellable", type: "conflict_error", op: { path: "/workflows/runs/{runId}/cancel", method: "post" } });
@@ -44,7 +45,7 @@ describe("Altostrat cancel over HTTP", () => {
   });
 
   it("cancels a workflow's runs by filter, at most limit per request, and says how many remain", async () => {
-    const wf = await createAltostratWorkflow(tenant, DEFINITIONS.slow);
+    const wf = await createAltostratWorkflow(tenant, SLOW);
     for (let i = 0; i < 3; i++) await delayedRun(wf.id);
     const post = (body: object) => tenant.altostrat.POST("/workflows/{workflowId}/runs/cancel", { params: { path: { workflowId: wf.id } }, body });
     const first = await post({ statuses: ["pending"], limit: 2 });

@@ -3,7 +3,8 @@ import { mintDevToken } from "../../../src/auth/index.ts";
 import { startTestServer, TEST_JWT_SECRET, type TestServer, type TestTenant } from "../../support/servers.ts";
 import { expectError, type ApiName } from "../../support/error-body.ts";
 import { BODY_LIMIT_BYTES, listAlloyErrorCases, listAltostratErrorCases, type Case } from "./support/error-cases.ts";
-import { createAlloyWorkflow, createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForExecution, waitForRun } from "../../support/http-runs.ts";
+import { createAlloyWorkflow, createAltostratWorkflow, executeAltostrat, waitForExecution, waitForRun } from "../../support/http-runs.ts";
+import { ECHO } from "../../support/workflows.ts";
 
 /** A request tenant B makes: once with tenant A's real id, once with an id nobody has. */
 interface Probe {
@@ -24,9 +25,9 @@ describe("error answers", () => {
   beforeAll(async () => {
     server = await startTestServer({ BODY_LIMIT: `${BODY_LIMIT_BYTES}b` });
     tenant = await server.createTenant();
-    const wf = await createAltostratWorkflow(tenant, DEFINITIONS.echo);
+    const wf = await createAltostratWorkflow(tenant, ECHO);
     const run = await waitForRun(tenant, (await executeAltostrat(tenant, wf.id)).id);
-    const alloyWf = await createAlloyWorkflow(server, tenant, DEFINITIONS.echo);
+    const alloyWf = await createAlloyWorkflow(server, tenant, ECHO);
     const started = await tenant.alloy.POST("/run/workflow", { body: { workflowId: alloyWf.id, userId: "u1", data: {} } });
     const execution = await waitForExecution(tenant, started.data!.executionId);
     ids = { wf: wf.id, run: run.id, alloyWf: alloyWf.id, execution: execution.executionId };
@@ -155,7 +156,7 @@ describe("error answers", () => {
     });
 
     it("scopes Idempotency-Keys to the caller: B's key never replays A's run", async () => {
-      const wfB = await createAltostratWorkflow(b, DEFINITIONS.echo);
+      const wfB = await createAltostratWorkflow(b, ECHO);
       const send = (tenant: TestTenant, workflowId: string) =>
         tenant.altostrat.POST("/workflows/{workflowId}/execute", { params: { path: { workflowId }, header: { "Idempotency-Key": "shared-key" } }, body: { context: {} } });
       const fromA = await send(tenant, ids.wf);

@@ -6,7 +6,8 @@ import { createAltostratClient } from "../../../src/client/index.ts";
 import { openStore, StoreUnavailableError, type Db } from "../../../src/store/index.ts";
 import { startTestServer, TEST_JWT_SECRET, type TestServer, type TestTenant } from "../../support/servers.ts";
 import { expectError } from "../../support/error-body.ts";
-import { createAlloyWorkflow, createAltostratWorkflow, DEFINITIONS, executeAltostrat, waitForExecution, waitForRun } from "../../support/http-runs.ts";
+import { createAlloyWorkflow, createAltostratWorkflow, executeAltostrat, waitForExecution, waitForRun } from "../../support/http-runs.ts";
+import { ECHO } from "../../support/workflows.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -48,8 +49,8 @@ describe("operational behaviour", () => {
   const altostratNow = async () => createAltostratClient({ baseUrl: server.altostratUrl, token: await tokenNow() });
 
   it("purges runs older than 7 days: both APIs then answer 404 run_not_found, younger runs stay", async () => {
-    const wf = await createAltostratWorkflow(tenant, DEFINITIONS.echo);
-    const alloyWf = await createAlloyWorkflow(server, tenant, DEFINITIONS.echo);
+    const wf = await createAltostratWorkflow(tenant, ECHO);
+    const alloyWf = await createAlloyWorkflow(server, tenant, ECHO);
     const runBoth = async () => {
       const client = { ...tenant, altostrat: await altostratNow() };
       const run = await waitForRun(client, (await executeAltostrat(client, wf.id, { at: nowMs })).id);
@@ -89,8 +90,8 @@ describe("operational behaviour", () => {
 
   it("answers 503 store_unavailable with Retry-After in each API's error shape while the store is down", async () => {
     // The purge test moved the clock: use a token minted at the current fake time.
-    const wf = await createAltostratWorkflow({ ...tenant, altostrat: await altostratNow() }, DEFINITIONS.echo);
-    const alloyWf = await createAlloyWorkflow(server, tenant, DEFINITIONS.echo);
+    const wf = await createAltostratWorkflow({ ...tenant, altostrat: await altostratNow() }, ECHO);
+    const alloyWf = await createAlloyWorkflow(server, tenant, ECHO);
     const alloyHeaders = { Authorization: `bearer ${tenant.apiKey}`, "x-api-version": "2025-09" };
     // A key the server has resolved once is cached, so Alloy requests get past authentication.
     expect((await fetch(`${server.alloyUrl}/workflows/${alloyWf.id}/logs`, { headers: alloyHeaders })).status).toBe(200);

@@ -4,19 +4,6 @@ import { openStore, type Db } from "../../../src/store/index.ts";
 import type { Tenant } from "./api.ts";
 import { FAULT_JWT_SECRET } from "./fleet.ts";
 
-/** trigger → transform → transform: runs in a few milliseconds, three node logs per run. */
-export const QUICK: WorkflowDefinition = {
-  nodes: [
-    { id: "start", type: "trigger" },
-    { id: "double", type: "transform", config: { expression: "{ 'i': trigger.i, 'twice': trigger.i * 2 }" } },
-    { id: "done", type: "transform", config: { expression: "nodes.double.twice + 1" } },
-  ],
-  edges: [
-    { source: "start", target: "double" },
-    { source: "double", target: "done" },
-  ],
-};
-
 /** trigger → GET <target>/<prefix>/<i> → transform: as slow as the target makes it. */
 export function callsTarget(targetBase: string, prefix: string): WorkflowDefinition {
   return {

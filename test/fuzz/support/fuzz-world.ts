@@ -2,6 +2,7 @@ import { mintDevToken } from "../../../src/auth/index.ts";
 import type { Db } from "../../../src/store/index.ts";
 import type { Engine } from "../../../src/core/index.ts";
 import { TEST_JWT_SECRET, waitFor } from "../../support/servers.ts";
+import { ECHO } from "../../support/workflows.ts";
 import type { ApiName, CoverageRecorder } from "../../contract/support/index.ts";
 
 /** Credentials of one account on both APIs. */
@@ -39,21 +40,13 @@ export interface FuzzServer {
   createTenant(name?: string): Promise<{ accountId: string; token: string; apiKey: string }>;
 }
 
-const DEFINITION = {
-  nodes: [
-    { id: "n1", type: "trigger" },
-    { id: "n2", type: "transform", config: { expression: "{ 'seen': trigger }" } },
-  ],
-  edges: [{ source: "n1", target: "n2" }],
-};
-
 /** Creates two accounts, each with one finished run per API, and returns the pools of their IDs. */
 export async function createFuzzWorld(server: FuzzServer): Promise<FuzzWorld> {
   const [main, other] = [await server.createTenant("fuzz-main"), await server.createTenant("fuzz-other")];
   const seed = async (accountId: string) => {
     const engine = server.engine;
-    const wf = await engine.createWorkflow({ accountId, idStyle: "altostrat", name: "fuzz", definition: DEFINITION as never, withWebhook: true });
-    const alloyWf = await engine.createWorkflow({ accountId, idStyle: "alloy", name: "fuzz", definition: DEFINITION as never });
+    const wf = await engine.createWorkflow({ accountId, idStyle: "altostrat", name: "fuzz", definition: ECHO, withWebhook: true });
+    const alloyWf = await engine.createWorkflow({ accountId, idStyle: "alloy", name: "fuzz", definition: ECHO });
     const run = await engine.executeWorkflow({ accountId, workflowId: wf.id, payload: { n: 1 }, triggerType: "manual" });
     const exec = await engine.executeWorkflow({ accountId, workflowId: alloyWf.id, payload: { n: 1 }, triggerType: "manual", endUserId: "fuzz-user" });
     for (const id of [run.run.id, exec.run.id]) {

@@ -1,5 +1,5 @@
 import type { ExpectedError } from "../../../support/error-body.ts";
-import { DEFINITIONS } from "../../../support/http-runs.ts";
+import { ECHO } from "../../../support/workflows.ts";
 
 /** One request that must be refused, and how. Paths may hold `:wf`, `:run`, `:alloyWf`, `:execution`. */
 export interface Case {
@@ -74,7 +74,7 @@ export function listAltostratErrorCases(ctx: CaseContext): Case[] {
     { name: "create, body nested 70 deep", method: "POST", path: "/workflows", headers: json(), body: { name: "x", definition: nest(70) }, want: { status: 400, code: "json_too_deep", op: createOp } },
     { name: "execute, context not an object", method: "POST", path: "/workflows/:wf/execute", headers: json(), body: { context: [1] }, want: invalid(executeOp) },
     { name: "execute, body an array", method: "POST", path: "/workflows/:wf/execute", headers: json(), body: [], want: invalid(executeOp) },
-    { name: "create, name missing", method: "POST", path: "/workflows", headers: json(), body: { definition: DEFINITIONS.echo }, want: invalid(createOp) },
+    { name: "create, name missing", method: "POST", path: "/workflows", headers: json(), body: { definition: ECHO }, want: invalid(createOp) },
     { name: "create, definition missing", method: "POST", path: "/workflows", headers: json(), body: { name: "x" }, want: invalid(createOp) },
     { name: "create, unknown node type", method: "POST", path: "/workflows", headers: json(), body: { name: "x", definition: { nodes: [{ id: "n1", type: "email" }], edges: [] } }, want: invalid(createOp) },
     // 401
@@ -109,7 +109,7 @@ export function listAltostratErrorCases(ctx: CaseContext): Case[] {
     { name: "PUT rerun, no token", method: "PUT", path: "/workflows/runs/:run/rerun", want: { status: 405, code: "method_not_allowed" } },
     // 413
     { name: "execute, body over BODY_LIMIT", method: "POST", path: "/workflows/:wf/execute", headers: json(), body: oversized, want: { status: 413, code: "payload_too_large", op: executeOp } },
-    { name: "create, body over BODY_LIMIT", method: "POST", path: "/workflows", headers: json(), body: { name: "x", definition: DEFINITIONS.echo, description: "d".repeat(BODY_LIMIT_BYTES) }, want: { status: 413, code: "payload_too_large", op: createOp } },
+    { name: "create, body over BODY_LIMIT", method: "POST", path: "/workflows", headers: json(), body: { name: "x", definition: ECHO, description: "d".repeat(BODY_LIMIT_BYTES) }, want: { status: 413, code: "payload_too_large", op: createOp } },
     { name: "webhook, body over BODY_LIMIT", method: "POST", path: "/workflows/webhooks/whk_" + "a".repeat(32), headers: JSON_TYPE, body: oversized, want: { status: 413, code: "payload_too_large", op: webhookOp } },
     // 415
     { name: "execute, text/plain", method: "POST", path: "/workflows/:wf/execute", headers: { ...auth(), "content-type": "text/plain" }, body: "{}", want: { status: 415, code: "unsupported_media_type", op: executeOp } },
