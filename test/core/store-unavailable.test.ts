@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { createEngine, DomainError } from "../../src/core/index.ts";
+import { DomainError } from "../../src/core/index.ts";
 import { openPostgres, StoreUnavailableError } from "../../src/store/index.ts";
+import { createTestEngine } from "../support/engine.ts";
 import { storesUnderTest } from "../support/stores.ts";
 
 describe.each(storesUnderTest())("store outage on $name", (store) => {
   it("verbs answer store_unavailable once the store is gone", async () => {
     const db = await store.open();
-    const engine = createEngine({ db });
+    const { engine } = createTestEngine(db);
     const accountId = (await engine.createAccount({ name: "x" })).id;
     await db.close();
     const err = await engine.getRun(accountId, "fl_run_x").catch((e: unknown) => e);

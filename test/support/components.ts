@@ -1,9 +1,10 @@
-import { createSandbox, type ComponentServices, type NodeInput, type NodeSpec, type RunContext, type Sandbox } from "../../src/core/index.ts";
+import type { ComponentServices, NodeInput, NodeSpec, RunContext, Sandbox } from "../../src/core/index.ts";
+import { createTestSandbox } from "./sandbox.ts";
 
 let sandbox: Sandbox | undefined;
 /** One sandbox for the components a test file runs directly (its idle processes do not hold the test process). */
 export function testSandbox(): Sandbox {
-  sandbox ??= createSandbox({ processes: 2 });
+  sandbox ??= createTestSandbox({ processes: 2 });
   return sandbox;
 }
 

@@ -1,6 +1,7 @@
 import { createEngine, createIdGenerator, type Engine, type EngineConfig, type Sandbox, type WorkflowDefinition } from "../../src/core/index.ts";
 import type { Db } from "../../src/store/index.ts";
 import { createManualClock, type ManualClock } from "./clock.ts";
+import { engineSandbox } from "./sandbox.ts";
 import { LINEAR } from "./workflows.ts";
 
 /** An engine over a test store with a manual clock; private networks allowed for local servers. */
@@ -23,7 +24,7 @@ export function createTestEngine(
     fetcher: options.fetcher,
     lookup: async () => [{ address: "93.184.216.34", family: 4 }],
     config: { allowPrivateNetworks: true, ...options.config },
-    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+    sandbox: options.sandbox ?? engineSandbox(),
   });
   return { engine, db, clock };
 }
