@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AuthError, createApiKeyAuthenticator } from "../../src/auth/index.ts";
+import { createApiKeyAuthenticator } from "../../src/auth/index.ts";
 import { displayPrefixOf, generateApiKey, hashApiKey } from "../../src/shared/api-key.ts";
-
-async function refusal(promise: Promise<unknown>): Promise<AuthError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof AuthError)) throw new Error(`expected AuthError, got ${String(error)}`);
-  expect(error.code).toBe("unauthorized");
-  return error;
-}
+import { refusal } from "./support/refusal.ts";
 
 /** A store of one key, counting lookups, with a revocation switch. */
 function createKeyStore(plaintext: string, accountId = "acc_1") {

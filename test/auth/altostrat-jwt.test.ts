@@ -2,7 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuthError, createJwtVerifier, mintDevToken, type JwtVerifierOptions } from "../../src/auth/index.ts";
+import { createJwtVerifier, mintDevToken, type JwtVerifierOptions } from "../../src/auth/index.ts";
+import { refusal } from "./support/refusal.ts";
 
 const SECRET = "test-secret-that-is-long-enough-for-hs256!";
 const NOW_MS = 1_800_000_000_000;
@@ -27,16 +28,6 @@ function secretVerifier(overrides: Partial<JwtVerifierOptions> = {}) {
 function signHs256(payload: JWTPayload, secret: string | Uint8Array = SECRET, alg = "HS256"): Promise<string> {
   const key = typeof secret === "string" ? new TextEncoder().encode(secret) : secret;
   return new SignJWT(payload).setProtectedHeader({ alg }).sign(key);
-}
-
-async function refusal(promise: Promise<unknown>): Promise<AuthError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof AuthError)) throw new Error(`expected AuthError, got ${String(error)}`);
-  expect(error.code).toBe("unauthorized");
-  return error;
 }
 
 describe("HS256 verification", () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInThreadSandbox, type Engine, type WorkflowDefinition } from "../../src/core/index.ts";
 import type { Db } from "../../src/store/index.ts";
 import { storesUnderTest } from "../support/stores.ts";
-import { addWorkflow, countingDb, createTestEngine, newAccount } from "../support/engine.ts";
+import { addWorkflow, type CountingDb, newAccount, openCountingEngine } from "../support/engine.ts";
 import { LINEAR } from "../support/workflows.ts";
 
 // A local service: /seen/<runId> answers with the node ids that have a log for that run at the moment
@@ -25,13 +25,11 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe.each(storesUnderTest())("workers write a run's logs in batches on $name", (store) => {
   let db: Db;
-  let counter: ReturnType<typeof countingDb>;
+  let counter: CountingDb;
   let engine: Engine;
+  // Tenant code on the calling thread: what is counted here is the store's batching, not sandbox timing.
   beforeAll(async () => {
-    db = await store.open();
-    counter = countingDb(db);
-    // Tenant code on the calling thread: what is counted here is the store's batching, not sandbox timing.
-    ({ engine } = createTestEngine(counter.db, { sandbox: createInThreadSandbox() }));
+    ({ db, counter, engine } = await openCountingEngine(store, { sandbox: createInThreadSandbox() }));
     logsAtCall = async (runId) =>
       (await db.query<{ node_id: string }>(`SELECT node_id FROM node_logs WHERE run_id = $1 ORDER BY seq`, [runId])).rows.map((r) => r.node_id);
   });

@@ -5,7 +5,7 @@ import type { Engine, WorkflowDefinition } from "../../src/core/index.ts";
 import type { Db } from "../../src/store/index.ts";
 import type { ManualClock } from "../support/clock.ts";
 import { storesUnderTest } from "../support/stores.ts";
-import { addWorkflow, createTestEngine, newAccount } from "../support/engine.ts";
+import { addWorkflow, createTestEngine, newAccount, openTestEngine } from "../support/engine.ts";
 import { FAILING, LINEAR } from "../support/workflows.ts";
 
 let server: Server;
@@ -45,8 +45,7 @@ describe.each(storesUnderTest())("run execution on $name", (store) => {
   let clock: ManualClock;
   let accountId: string;
   beforeAll(async () => {
-    db = await store.open();
-    ({ engine, clock } = createTestEngine(db));
+    ({ db, engine, clock } = await openTestEngine(store));
     accountId = await newAccount(engine);
   });
   afterAll(() => db.close());

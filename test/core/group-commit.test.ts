@@ -3,7 +3,7 @@ import { DomainError, type Engine } from "../../src/core/index.ts";
 import { createGroupCommit, type BatchResult } from "../../src/core/group-commit.ts";
 import type { Db } from "../../src/store/index.ts";
 import { storesUnderTest } from "../support/stores.ts";
-import { addWorkflow, countingDb, createTestEngine, newAccount } from "../support/engine.ts";
+import { addWorkflow, type CountingDb, newAccount, openCountingEngine } from "../support/engine.ts";
 import { LINEAR } from "../support/workflows.ts";
 
 const codeOf = (p: Promise<unknown>) => p.then(() => "resolved", (e: unknown) => (e instanceof DomainError ? e.code : `not a DomainError: ${String(e)}`));
@@ -56,13 +56,9 @@ describe("createGroupCommit", () => {
 
 describe.each(storesUnderTest())("queueing runs in batches on $name", (store) => {
   let db: Db;
-  let counter: ReturnType<typeof countingDb>;
+  let counter: CountingDb;
   let engine: Engine;
-  beforeAll(async () => {
-    db = await store.open();
-    counter = countingDb(db);
-    ({ engine } = createTestEngine(counter.db));
-  });
+  beforeAll(async () => void ({ db, counter, engine } = await openCountingEngine(store)));
   afterAll(() => db.close());
 
   it("concurrent reruns and executions share inserts, and each bad request still gets its own error", async () => {

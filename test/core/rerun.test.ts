@@ -3,7 +3,7 @@ import { DomainError, type Engine, type WorkflowDefinition } from "../../src/cor
 import type { Db } from "../../src/store/index.ts";
 import type { ManualClock } from "../support/clock.ts";
 import { storesUnderTest } from "../support/stores.ts";
-import { addWorkflow, createTestEngine, newAccount } from "../support/engine.ts";
+import { addWorkflow, newAccount, openTestEngine } from "../support/engine.ts";
 import { FAILING, LINEAR } from "../support/workflows.ts";
 
 const codeOf = (p: Promise<unknown>) => p.then(() => "resolved", (e: unknown) => (e instanceof DomainError ? e.code : `not a DomainError: ${String(e)}`));
@@ -31,10 +31,7 @@ describe.each(storesUnderTest())("rerun and resume on $name", (store) => {
   let db: Db;
   let engine: Engine;
   let clock: ManualClock;
-  beforeAll(async () => {
-    db = await store.open();
-    ({ engine, clock } = createTestEngine(db));
-  });
+  beforeAll(async () => void ({ db, engine, clock } = await openTestEngine(store)));
   afterAll(() => db.close());
 
   const finishedRun = async (definition: WorkflowDefinition, payload: unknown, accountId?: string) => {

@@ -3,7 +3,7 @@ import { DomainError, type Engine } from "../../src/core/index.ts";
 import type { Db } from "../../src/store/index.ts";
 import type { ManualClock } from "../support/clock.ts";
 import { storesUnderTest } from "../support/stores.ts";
-import { addWorkflow, createTestEngine, newAccount } from "../support/engine.ts";
+import { addWorkflow, newAccount, openTestEngine } from "../support/engine.ts";
 
 const DAY = 24 * 3600 * 1000;
 
@@ -11,10 +11,7 @@ describe.each(storesUnderTest())("retention on $name", (store) => {
   let db: Db;
   let engine: Engine;
   let clock: ManualClock;
-  beforeAll(async () => {
-    db = await store.open();
-    ({ engine, clock } = createTestEngine(db));
-  });
+  beforeAll(async () => void ({ db, engine, clock } = await openTestEngine(store)));
   afterAll(() => db.close());
 
   it("purges finished runs and their logs older than the window, in batches; purged runs are run_not_found", async () => {

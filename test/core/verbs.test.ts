@@ -4,7 +4,7 @@ import type { Db } from "../../src/store/index.ts";
 import { displayPrefixOf, isApiKey } from "../../src/shared/api-key.ts";
 import { storesUnderTest } from "../support/stores.ts";
 import type { ManualClock } from "../support/clock.ts";
-import { addWorkflow, createTestEngine, newAccount } from "../support/engine.ts";
+import { addWorkflow, newAccount, openTestEngine } from "../support/engine.ts";
 import { FAILING, LINEAR } from "../support/workflows.ts";
 
 const codeOf = (p: Promise<unknown>) => p.then(() => "resolved", (e: unknown) => (e instanceof DomainError ? e.code : `not a DomainError: ${String(e)}`));
@@ -13,10 +13,7 @@ describe.each(storesUnderTest())("core verbs on $name", (store) => {
   let db: Db;
   let engine: Engine;
   let clock: ManualClock;
-  beforeAll(async () => {
-    db = await store.open();
-    ({ engine, clock } = createTestEngine(db));
-  });
+  beforeAll(async () => void ({ db, engine, clock } = await openTestEngine(store)));
   afterAll(() => db.close());
 
   describe("accounts and API keys", () => {

@@ -5,7 +5,7 @@ import { createInThreadSandbox, type Engine, type RunOutcome, type Worker, type 
 import { claimRuns, type Db } from "../../src/store/index.ts";
 import type { ManualClock } from "../support/clock.ts";
 import { storesUnderTest } from "../support/stores.ts";
-import { addWorkflow, createTestEngine, newAccount } from "../support/engine.ts";
+import { addWorkflow, createTestEngine, newAccount, openTestEngine } from "../support/engine.ts";
 
 let server: Server;
 let base: string;
@@ -59,8 +59,7 @@ describe.each(storesUnderTest())("workers on $name", (store) => {
   let clock: ManualClock;
   let accountId: string;
   beforeAll(async () => {
-    db = await store.open();
-    ({ engine, clock } = createTestEngine(db, { config: { leaseMs: 30_000, maxAttempts: 3 } }));
+    ({ db, engine, clock } = await openTestEngine(store, { config: { leaseMs: 30_000, maxAttempts: 3 } }));
     accountId = await newAccount(engine);
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { createEngine, createIdGenerator, type Engine, type EngineConfig, type Sandbox, type WorkflowDefinition } from "../../src/core/index.ts";
 import type { Db } from "../../src/store/index.ts";
 import { createManualClock, type ManualClock } from "./clock.ts";
+import type { StoreUnderTest } from "./stores.ts";
 import { engineSandbox } from "./sandbox.ts";
 import { LINEAR } from "./workflows.ts";
 
@@ -11,11 +12,16 @@ export interface TestEngine {
   clock: ManualClock;
 }
 
+/** What a test engine may differ in. */
+export interface TestEngineOptions {
+  config?: Partial<EngineConfig>;
+  fetcher?: typeof fetch;
+  clock?: ManualClock;
+  sandbox?: Sandbox;
+}
+
 /** Builds an engine over `db` with a manual clock and test-friendly config. */
-export function createTestEngine(
-  db: Db,
-  options: { config?: Partial<EngineConfig>; fetcher?: typeof fetch; clock?: ManualClock; sandbox?: Sandbox } = {},
-): TestEngine {
+export function createTestEngine(db: Db, options: TestEngineOptions = {}): TestEngine {
   const clock = options.clock ?? createManualClock();
   const engine = createEngine({
     db,
@@ -29,6 +35,18 @@ export function createTestEngine(
   return { engine, db, clock };
 }
 
+/** A fresh database of `store` and a test engine over it, for a suite's beforeAll (its afterAll closes `db`). */
+export async function openTestEngine(store: StoreUnderTest, options: TestEngineOptions = {}): Promise<TestEngine> {
+  return createTestEngine(await store.open(), options);
+}
+
+/** Like openTestEngine, but the engine's statements are counted (`counter`); `db` itself is not counted. */
+export async function openCountingEngine(store: StoreUnderTest, options: TestEngineOptions = {}): Promise<TestEngine & { counter: CountingDb }> {
+  const db = await store.open();
+  const counter = countingDb(db);
+  return { ...createTestEngine(counter.db, options), db, counter };
+}
+
 /** A new account, so tests sharing one database never see each other's rows. */
 export async function newAccount(engine: Engine, name = "test"): Promise<string> {
   return (await engine.createAccount({ name })).id;
@@ -39,8 +57,15 @@ export async function addWorkflow(engine: Engine, accountId: string, definition:
   return engine.createWorkflow({ accountId, idStyle, name: `wf-${Math.random().toString(36).slice(2, 8)}`, definition });
 }
 
+/** A Db wrapper and its statement count. */
+export interface CountingDb {
+  db: Db;
+  count: () => number;
+  reset: () => void;
+}
+
 /** A Db that counts what reaches the store: statements and transactions (a transaction's own statements are not counted). */
-export function countingDb(db: Db): { db: Db; count: () => number; reset: () => void } {
+export function countingDb(db: Db): CountingDb {
   let statements = 0;
   return {
     db: {

@@ -68,3 +68,9 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
   }
   return last;
 }
+
+/** A test server and one tenant of it, for a suite's beforeAll (its afterAll stops `server`). */
+export async function startServerWithTenant(env: Record<string, string> = {}): Promise<{ server: TestServer; tenant: TestTenant }> {
+  const server = await startTestServer(env);
+  return { server, tenant: await server.createTenant() };
+}

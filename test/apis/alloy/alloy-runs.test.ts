@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer, type TestTenant } from "../../support/servers.ts";
+import { startServerWithTenant, type TestServer, type TestTenant } from "../../support/servers.ts";
 import { expectError } from "../../support/error-body.ts";
 import { createAlloyWorkflow, waitForExecution, waitForStarted } from "../../support/http-runs.ts";
 import { ECHO, FAILING, SLOW } from "../../support/workflows.ts";
@@ -8,10 +8,7 @@ import { ECHO, FAILING, SLOW } from "../../support/workflows.ts";
 describe.concurrent("Alloy executions over HTTP", () => {
   let server: TestServer;
   let tenant: TestTenant;
-  beforeAll(async () => {
-    server = await startTestServer();
-    tenant = await server.createTenant();
-  });
+  beforeAll(async () => void ({ server, tenant } = await startServerWithTenant()));
   afterAll(async () => server?.stop());
 
   const run = async (workflowId: string, data: Record<string, unknown> = {}, userId = "user-1") => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAltostratClient } from "../../../src/client/index.ts";
-import { startTestServer, type TestServer, type TestTenant } from "../../support/servers.ts";
+import { startServerWithTenant, type TestServer, type TestTenant } from "../../support/servers.ts";
 import { expectError } from "../../support/error-body.ts";
 import { createAltostratWorkflow, executeAltostrat, waitForRun, waitForStarted } from "../../support/http-runs.ts";
 import { BRANCHING, ECHO, FAILING, LINEAR, SLOW } from "../../support/workflows.ts";
@@ -9,10 +9,7 @@ import { BRANCHING, ECHO, FAILING, LINEAR, SLOW } from "../../support/workflows.
 describe.concurrent("Altostrat runs over HTTP", () => {
   let server: TestServer;
   let tenant: TestTenant;
-  beforeAll(async () => {
-    server = await startTestServer();
-    tenant = await server.createTenant();
-  });
+  beforeAll(async () => void ({ server, tenant } = await startServerWithTenant()));
   afterAll(async () => server?.stop());
 
   /** A raw request as the tenant, for answers the typed client does not type (errors). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, waitFor, type TestServer, type TestTenant } from "../../support/servers.ts";
+import { startServerWithTenant, waitFor, type TestServer, type TestTenant } from "../../support/servers.ts";
 
 const definition = {
   nodes: [
@@ -12,10 +12,7 @@ const definition = {
 describe("smoke", () => {
   let server: TestServer;
   let tenant: TestTenant;
-  beforeAll(async () => {
-    server = await startTestServer();
-    tenant = await server.createTenant();
-  });
+  beforeAll(async () => void ({ server, tenant } = await startServerWithTenant()));
   afterAll(async () => server?.stop());
 
   it("executes and reruns through Altostrat", async () => {

@@ -1,3 +1,5 @@
+import type { ConformanceFinding } from "./conformance.ts";
+
 /** Where a check can be decided: on the stateless Prism mock, on a real server (in-process or deployed), or both. */
 export type Where = "mock" | "server";
 
@@ -23,16 +25,9 @@ export interface CheckResult {
 }
 
 /** A response that the independent validator (Prism's proxy) found outside the contract. */
-export interface Violation {
+export interface Violation extends ConformanceFinding {
   target: string;
   scenario: string;
-  operationId: string;
-  method: string;
-  path: string;
-  status: number;
-  /** Where in the response, e.g. `response.body.doc_url`. */
-  field: string;
-  message: string;
 }
 
 /** What running the scenarios on one target produced. */

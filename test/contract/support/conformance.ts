@@ -14,6 +14,7 @@ export interface ConformanceFinding {
   method: string;
   path: string;
   status: number;
+  /** Where in the response, e.g. `response.body.doc_url`. */
   field: string;
   message: string;
 }

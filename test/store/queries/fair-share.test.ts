@@ -5,7 +5,7 @@ import type { Engine, WorkflowDefinition } from "../../../src/core/index.ts";
 import { claimRuns, DEFAULT_ACCOUNT_MAX_RUNNING, type ClaimedRun, type Db } from "../../../src/store/index.ts";
 import type { ManualClock } from "../../support/clock.ts";
 import { storesUnderTest } from "../../support/stores.ts";
-import { addWorkflow, createTestEngine, newAccount } from "../../support/engine.ts";
+import { addWorkflow, newAccount, openTestEngine } from "../../support/engine.ts";
 
 // A listener whose /hold/<tag>/… requests hang until the test lets them go: a run calling it stays
 // running, so how many runs of each account execute at once can be read off the open requests.
@@ -49,10 +49,7 @@ describe.each(storesUnderTest())("fair share between accounts on $name", (store)
   let db: Db;
   let engine: Engine;
   let clock: ManualClock;
-  beforeAll(async () => {
-    db = await store.open();
-    ({ engine, clock } = createTestEngine(db, { config: { leaseMs: 30_000, maxAttempts: 3 } }));
-  });
+  beforeAll(async () => void ({ db, engine, clock } = await openTestEngine(store, { config: { leaseMs: 30_000, maxAttempts: 3 } })));
   afterAll(() => db.close());
 
   /** Queues `n` QUICK runs for a new account, one clock tick apart; returns the account and run ids. */
