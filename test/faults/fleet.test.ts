@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LINEAR } from "../support/workflows.ts";
 import { alloy, altostrat, runBounded, startedRunId, type Answer } from "./support/api.ts";
 import { countBy, findDuplicateLogs, readRuns, waitUntilFinal } from "./support/checks.ts";
 import { createFaultDatabase, SKIP_REASON, type FaultDatabase } from "./support/database.ts";
-import { fleetEnv, startFleet, stopFleet, type ServerProcess } from "./support/fleet.ts";
-import { LINEAR } from "../support/workflows.ts";
+import { fleetEnv, startFleet, type ServerProcess } from "./support/fleet.ts";
+import { tearDown } from "./support/teardown.ts";
 import { seedWorld, type World } from "./support/world.ts";
 
 const RUNS = 2_000;
@@ -24,11 +25,7 @@ describe.skipIf(SKIP_REASON)(`three server processes on one PostgreSQL${SKIP_REA
     world = await seedWorld(db.url);
     wf = await world.addWorkflows(LINEAR);
   });
-  afterAll(async () => {
-    await stopFleet(fleet);
-    await world?.close();
-    await db?.drop();
-  });
+  afterAll(() => tearDown({ fleet, world, db }));
 
   it("migrated the fresh database once although three processes started on it at once", async () => {
     const rows = await db.query<{ version: number; n: number }>("SELECT version, count(*)::int AS n FROM schema_migrations GROUP BY version ORDER BY version");

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alloy, altostrat, runBounded, send, startedRunId, type Answer } from "./support/api.ts";
 import { findDuplicateLogs, pollUntil, readRuns, sleep, waitUntilFinal } from "./support/checks.ts";
 import { createFaultDatabase, DATABASE_URL, SKIP_REASON, type FaultDatabase } from "./support/database.ts";
-import { fleetEnv, startFleet, stopFleet, type ServerProcess } from "./support/fleet.ts";
+import { fleetEnv, startFleet, type ServerProcess } from "./support/fleet.ts";
 import { findClusterControl } from "./support/pg-cluster.ts";
 import { startTarget, type Target } from "./support/target.ts";
+import { tearDown } from "./support/teardown.ts";
 import { callsTarget, seedWorld, type World } from "./support/world.ts";
 
 const cluster = findClusterControl(DATABASE_URL);
@@ -29,10 +30,7 @@ describe.skipIf(skip)(`PostgreSQL restarted under three server processes${skip ?
   });
   afterAll(async () => {
     if (stopped && !cluster.control!.isOnline()) cluster.control!.start(); // never leave the machine without its database
-    await stopFleet(fleet);
-    await world?.close();
-    await target?.close();
-    await db?.drop();
+    await tearDown({ fleet, world, target, db });
   });
 
   it("answers 503 with Retry-After in each API's error shape while it is down, never hangs, recovers without a restart and loses no accepted run", async (ctx) => {

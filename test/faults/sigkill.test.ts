@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alloy, altostrat, runBounded, startedRunId } from "./support/api.ts";
 import { findDuplicateLogs, pollUntil, readRuns, waitUntilFinal } from "./support/checks.ts";
 import { createFaultDatabase, SKIP_REASON, type FaultDatabase } from "./support/database.ts";
-import { fleetEnv, startFleet, stopFleet, type ServerProcess } from "./support/fleet.ts";
+import { fleetEnv, startFleet, type ServerProcess } from "./support/fleet.ts";
 import { startTarget, type Target } from "./support/target.ts";
+import { tearDown } from "./support/teardown.ts";
 import { callsTarget, seedWorld, type World } from "./support/world.ts";
 
 // Short, so the test is quick, yet long enough that a survivor slowed by a loaded machine keeps
@@ -22,12 +23,7 @@ describe.skipIf(SKIP_REASON)(`a server process killed with SIGKILL${SKIP_REASON 
     fleet = await startFleet(3, fleetEnv(db.url, { LEASE_SECONDS: String(LEASE_SECONDS), WORKER_CONCURRENCY: "4" }));
     world = await seedWorld(db.url);
   });
-  afterAll(async () => {
-    await stopFleet(fleet);
-    await world?.close();
-    await target?.close();
-    await db?.drop();
-  });
+  afterAll(() => tearDown({ fleet, world, target, db }));
 
   it("leaves runs that the other processes reclaim after the lease expires and complete, each node logged once", async () => {
     const wf = await world.addWorkflows(callsTarget(target.base, "work"));

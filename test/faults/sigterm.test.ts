@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { altostrat, runBounded, send, startedRunId } from "./support/api.ts";
 import { findDuplicateLogs, pollUntil, readRuns, waitUntilFinal } from "./support/checks.ts";
 import { createFaultDatabase, SKIP_REASON, type FaultDatabase } from "./support/database.ts";
-import { fleetEnv, startFleet, stopFleet, type ServerProcess } from "./support/fleet.ts";
+import { fleetEnv, startFleet, type ServerProcess } from "./support/fleet.ts";
 import { startTarget, type Target } from "./support/target.ts";
+import { tearDown } from "./support/teardown.ts";
 import { callsTarget, seedWorld, type World } from "./support/world.ts";
 
 const DEADLINE_MS = 1_500;
@@ -23,12 +24,7 @@ describe.skipIf(SKIP_REASON)(`SIGTERM to one server process${SKIP_REASON ? ` (${
     fleet = await startFleet(3, env);
     world = await seedWorld(db.url);
   });
-  afterAll(async () => {
-    await stopFleet(fleet);
-    await world?.close();
-    await target?.close();
-    await db?.drop();
-  });
+  afterAll(() => tearDown({ fleet, world, target, db }));
 
   it("stops accepting, finishes or releases its in-flight runs within SHUTDOWN_DEADLINE_MS, and exits 0", async () => {
     const wf = await world.addWorkflows(callsTarget(target.base, "hold"));
