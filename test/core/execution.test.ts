@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const BRANCHING: WorkflowDefinition = {
+const APPROVAL: WorkflowDefinition = {
   nodes: [
     { id: "start", type: "trigger" },
     { id: "big", type: "condition", config: { expression: "trigger.amount > 100" } },
@@ -69,7 +69,7 @@ describe.each(storesUnderTest())("run execution on $name", (store) => {
     { amount: 500, ran: ["start", "big", "approve", "after"], result: "approved 500" },
     { amount: 5, ran: ["start", "big", "reject", "after"], result: "rejected" },
   ])("a condition routes amount $amount to its branch only", async ({ amount, ran, result }) => {
-    const run = await runToEnd(BRANCHING, { amount });
+    const run = await runToEnd(APPROVAL, { amount });
     expect(run.status).toBe("completed");
     expect(run.logs.map((l) => l.nodeId)).toEqual(ran);
     expect(run.logs.at(-1)?.output).toBe(result);
