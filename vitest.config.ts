@@ -7,16 +7,17 @@ const FAST = ["test/*.test.ts", "test/{apis,auth,bin,cli,client,console,core,dom
 
 /** Tests of src/ that start processes, so they run only with the other suites. */
 const STARTS_PROCESSES = [
-  "test/apis/alloy/alloy-runs.test.ts", // a server: its sandbox processes
-  "test/apis/altostrat/altostrat-runs.test.ts",
-  "test/apis/altostrat/smoke.test.ts",
-  "test/apis/http/console-route.test.ts",
+  "test/apis/admin/admin-app.test.ts", // a server: its sandbox processes
+  "test/apis/alloy/{alloy-runs,handlers}.test.ts",
+  "test/apis/altostrat/{altostrat-runs,handlers,smoke}.test.ts",
+  "test/apis/http/{console-route,create-api-app,date-time}.test.ts",
   "test/apis/http/cors.test.ts", // a server and Prism
   "test/apis/http/error-answers.test.ts",
   "test/apis/http/operational.test.ts", // a server, and the CLI as a child process
   "test/cli/commands.test.ts", // the CLI as a child process
   "test/cli/contract-command.test.ts", // the contract command against a server
   "test/cli/contract-package-files.test.ts", // npm pack
+  "test/cli/fixtures-through-server.test.ts", // a server process and the CLI
   "test/client/{*-mock,problems,retry}.test.ts", // Prism
   "test/client/middleware.test.ts", // a server
   "test/client/package.test.ts", // npm pack and install, Prism

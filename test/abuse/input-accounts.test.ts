@@ -6,7 +6,7 @@ import { createAltostratClient } from "../../src/client/index.ts";
 import { expectError } from "../support/error-body.ts";
 import { waitForRun } from "../support/http-runs.ts";
 import { ECHO } from "../support/workflows.ts";
-import { startTestServer, TEST_JWT_SECRET, type TestServer, type TestTenant } from "../support/servers.ts";
+import { startServerWithTenant, TEST_JWT_SECRET, type TestServer, type TestTenant } from "../support/servers.ts";
 
 const tokenFor = (accountId: string) => mintDevToken({ secret: TEST_JWT_SECRET, accountId, expiresInSeconds: 600 });
 const createOp = { path: "/workflows", method: "post" };
@@ -17,8 +17,7 @@ describe("accounts named by a verified token", () => {
   let tenant: TestTenant;
   let workflowId: string;
   beforeAll(async () => {
-    server = await startTestServer();
-    tenant = await server.createTenant();
+    ({ server, tenant } = await startServerWithTenant());
     const created = await tenant.altostrat.POST("/workflows", { body: { name: "owned", definition: ECHO } });
     workflowId = created.data!.id;
   });

@@ -1,7 +1,7 @@
 // Alloy's rerun names what is missing: the workflow when it does not exist (the contract's
 // workflowNotFound example), the execution when only the execution does not.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer, type TestTenant } from "../../support/servers.ts";
+import { startServerWithTenant, type TestServer, type TestTenant } from "../../support/servers.ts";
 
 const UNKNOWN_WORKFLOW = "0000000000000000ffffffff";
 const UNKNOWN_EXECUTION = "00000000-0000ffff";
@@ -11,8 +11,7 @@ describe("Alloy rerun of something missing", () => {
   let tenant: TestTenant;
   let workflowId: string;
   beforeAll(async () => {
-    server = await startTestServer();
-    tenant = await server.createTenant();
+    ({ server, tenant } = await startServerWithTenant());
     const definition = { nodes: [{ id: "n1", type: "trigger" as const }], edges: [] };
     workflowId = (await server.engine.createWorkflow({ accountId: tenant.accountId, idStyle: "alloy", name: "known", definition })).id;
   }, 120_000);
