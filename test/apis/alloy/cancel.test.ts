@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, waitFor, type TestServer, type TestTenant } from "../../support/servers.ts";
+import { startServerWithTenant, waitFor, type TestServer, type TestTenant } from "../../support/servers.ts";
 import { expectError } from "../../support/error-body.ts";
 import { createAlloyWorkflow, waitForExecution } from "../../support/http-runs.ts";
 import { ECHO, SLOW } from "../../support/workflows.ts";
@@ -7,10 +7,7 @@ import { ECHO, SLOW } from "../../support/workflows.ts";
 describe("Alloy cancel over HTTP", () => {
   let server: TestServer;
   let tenant: TestTenant;
-  beforeAll(async () => {
-    server = await startTestServer();
-    tenant = await server.createTenant();
-  });
+  beforeAll(async () => void ({ server, tenant } = await startServerWithTenant()));
   afterAll(async () => server?.stop());
 
   const start = async (workflowId: string, userId = "user-1") => {

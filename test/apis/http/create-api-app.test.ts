@@ -1,15 +1,12 @@
 // RFC 9110: a 401 carries WWW-Authenticate (§11.6.1, with RFC 6750's Bearer challenge) and a 405
 // carries Allow (§10.2.1), on both listeners.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer, type TestTenant } from "../../support/servers.ts";
+import { startServerWithTenant, type TestServer, type TestTenant } from "../../support/servers.ts";
 
 describe("status headers over HTTP", () => {
   let server: TestServer;
   let tenant: TestTenant;
-  beforeAll(async () => {
-    server = await startTestServer();
-    tenant = await server.createTenant();
-  });
+  beforeAll(async () => void ({ server, tenant } = await startServerWithTenant()));
   afterAll(async () => server?.stop());
 
   const altostrat = (path: string, init: RequestInit = {}) => fetch(`${server.altostratUrl}${path}`, init);
