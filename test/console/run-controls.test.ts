@@ -13,9 +13,17 @@ function contractOperations(api: ApiName): ContractOperation[] {
 const post = (operationId: string, path: string): ContractOperation => ({ operationId, method: "post", path });
 
 describe("run controls the console offers", () => {
-  it("today's contracts: rerun on both APIs, resume-from on Altostrat only, no cancel or bulk rerun", () => {
-    expect(findRunControls("altostrat", contractOperations("altostrat"))).toEqual({ rerun: true, resumeFrom: true });
-    expect(findRunControls("alloy", contractOperations("alloy"))).toEqual({ rerun: true, resumeFrom: false });
+  it("today's contracts: rerun and cancel on both APIs, resume-from on Altostrat only, no bulk rerun", () => {
+    expect(findRunControls("altostrat", contractOperations("altostrat"))).toEqual({
+      rerun: true,
+      resumeFrom: true,
+      cancel: post("cancelWorkflowRun", "/workflows/runs/{runId}/cancel"),
+    });
+    expect(findRunControls("alloy", contractOperations("alloy"))).toEqual({
+      rerun: true,
+      resumeFrom: false,
+      cancel: post("cancelWorkflowExecution", "/workflows/{workflowId}/executions/{executionId}/cancel"),
+    });
   });
 
   const cases: Array<{ given: ContractOperation; want: "cancel" | "bulkRerun" | "none" }> = [
@@ -31,7 +39,9 @@ describe("run controls the console offers", () => {
     { given: post("rerunWorkflowRun", "/workflows/runs/{runId}/rerun"), want: "none" },
   ];
   it.each(cases)("$given.method $given.path ($given.operationId) -> $want", ({ given, want }) => {
-    const controls = findRunControls("altostrat", [...contractOperations("altostrat"), given]);
+    // Against the contract without its own cancel operations, so each case alone decides.
+    const withoutCancel = contractOperations("altostrat").filter((op) => !op.path.endsWith("/cancel"));
+    const controls = findRunControls("altostrat", [...withoutCancel, given]);
     expect(controls.cancel).toEqual(want === "cancel" ? given : undefined);
     expect(controls.bulkRerun).toEqual(want === "bulkRerun" ? given : undefined);
   });
