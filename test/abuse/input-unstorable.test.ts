@@ -104,6 +104,33 @@ describe("unstorable input", () => {
       bodies: (v) => [{ v }],
     },
     {
+      api: "altostrat",
+      operationId: "validateWorkflow",
+      op: { path: "/workflows/validate", method: "post" },
+      url: () => `${server.altostratUrl}/workflows/validate`,
+      headers: bearer,
+      bodies: (v) => [
+        { name: v, definition: ECHO },
+        { definition: { ...ECHO, nodes: [ECHO.nodes[0], { id: "n2", type: "transform", config: { expression: "1", v } }] } },
+      ],
+    },
+    {
+      api: "altostrat",
+      operationId: "cancelWorkflowRun",
+      op: { path: "/workflows/runs/{runId}/cancel", method: "post" },
+      url: () => `${server.altostratUrl}/workflows/runs/${ids.run}/cancel`,
+      headers: bearer,
+      bodies: (v) => [{ v }],
+    },
+    {
+      api: "altostrat",
+      operationId: "cancelWorkflowRuns",
+      op: { path: "/workflows/{workflowId}/runs/cancel", method: "post" },
+      url: () => `${server.altostratUrl}/workflows/${ids.wf}/runs/cancel`,
+      headers: bearer,
+      bodies: (v) => [{ statuses: [v] }, { from: v }],
+    },
+    {
       api: "alloy",
       operationId: "runWorkflow",
       op: { path: "/run/workflow", method: "post" },
@@ -122,6 +149,34 @@ describe("unstorable input", () => {
       url: () => `${server.alloyUrl}/workflows/${ids.alloyWf}/rerun/${ids.execution}`,
       headers: apiKey,
       bodies: (v) => [{ v }],
+    },
+    {
+      api: "alloy",
+      operationId: "triggerEvent",
+      op: { path: "/run/event", method: "post" },
+      url: () => `${server.alloyUrl}/run/event`,
+      headers: apiKey,
+      bodies: (v) => [
+        { event: "order.paid", userId: "u1", data: { v } },
+        { event: "order.paid", userId: v, data: {} },
+        { event: v, userId: "u1" },
+      ],
+    },
+    {
+      api: "alloy",
+      operationId: "cancelWorkflowExecution",
+      op: { path: "/workflows/{workflowId}/executions/{executionId}/cancel", method: "post" },
+      url: () => `${server.alloyUrl}/workflows/${ids.alloyWf}/executions/${ids.execution}/cancel`,
+      headers: apiKey,
+      bodies: (v) => [{ v }],
+    },
+    {
+      api: "alloy",
+      operationId: "cancelWorkflowExecutions",
+      op: { path: "/workflows/{workflowId}/executions/cancel", method: "post" },
+      url: () => `${server.alloyUrl}/workflows/${ids.alloyWf}/executions/cancel`,
+      headers: apiKey,
+      bodies: (v) => [{ userId: v }, { statuses: [v] }],
     },
   ];
 
