@@ -52,11 +52,11 @@ export async function provisionFixtures(admin) {
 }
 
 /**
- * The scenarios' own fixture workflows (test/contract/scenarios/definitions.ts, their one home). Node
+ * The scenarios' own fixture workflows (test/contract/support/scenarios/definitions.ts, their one home). Node
  * strips no types under node_modules, so the types are stripped here; the file has no imports.
  */
 async function loadFixtureDefinitions() {
-  const source = await readFile(path.join(PACKAGE_ROOT, "test/contract/scenarios/definitions.ts"), "utf8");
+  const source = await readFile(path.join(PACKAGE_ROOT, "test/contract/support/scenarios/definitions.ts"), "utf8");
   const code = withoutExperimentalWarning(() => stripTypeScriptTypes(source, { mode: "strip" }));
   return import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);
 }

@@ -18,6 +18,7 @@ const expectations: Record<number, Expectation> = {
   400: { kind: "error", codes: ["validation_failed", "unsupported_api_version"] },
   401: { kind: "error", codes: ["unauthorized"] },
   404: { kind: "error", codes: ["workflow_not_found", "run_not_found"] },
+  405: { kind: "error", codes: ["method_not_allowed"] },
   409: { kind: "error", codes: ["run_not_rerunnable"] },
   500: { kind: "error", codes: ["internal_error"] },
   503: { kind: "error", codes: ["store_unavailable"] },

@@ -19,6 +19,7 @@ const expectations: Record<number, Expectation> = {
   400: { kind: "error", type: "invalid_request_error", codes: ["validation_failed"] },
   401: { kind: "error", type: "authentication_error", codes: ["unauthorized"] },
   404: { kind: "error", type: "not_found_error", codes: ["run_not_found"] },
+  405: { kind: "error", type: "invalid_request_error", codes: ["method_not_allowed"] },
   409: { kind: "error", type: "conflict_error", codes: ["run_not_rerunnable", "idempotency_key_in_use"] },
   422: { kind: "error", type: "invalid_request_error", codes: ["idempotency_key_mismatch"] },
   500: { kind: "error", type: "api_error", codes: ["internal_error"] },
