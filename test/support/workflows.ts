@@ -1,4 +1,5 @@
 import type { WorkflowDefinition } from "../../src/core/index.ts";
+import { SLOW_DEFINITION } from "../contract/support/scenarios/definitions.ts";
 
 // The workflow definitions every test layer runs (engine, HTTP, contract, fuzz, faults, benchmarks),
 // each as small as its behaviour allows. The engine and both APIs take them as they are.
@@ -35,13 +36,7 @@ export const FAILING = {
 } satisfies WorkflowDefinition;
 
 /** trigger → delay 60 s: the run stays pending or running for the whole test. */
-export const SLOW = {
-  nodes: [
-    { id: "n1", type: "trigger" },
-    { id: "n2", type: "delay", config: { seconds: 60 } },
-  ],
-  edges: [{ source: "n1", target: "n2" }],
-} satisfies WorkflowDefinition;
+export const SLOW = SLOW_DEFINITION satisfies WorkflowDefinition;
 
 /** trigger → condition(trigger.ok) → true: transform n3 / false: fail n4. */
 export const BRANCHING = {

@@ -17,7 +17,13 @@ export const QUICK_DEFINITION = {
 };
 
 /** A workflow whose runs stay unfinished for a minute (a durable delay), to provoke `run_not_rerunnable`. */
-export { SLOW as SLOW_DEFINITION } from "../../../support/workflows.ts";
+export const SLOW_DEFINITION = {
+  nodes: [
+    { id: "n1", type: "trigger" as const },
+    { id: "n2", type: "delay" as const, config: { seconds: 60 } },
+  ],
+  edges: [{ source: "n1", target: "n2" }],
+};
 
 /** The trigger payload the scenarios send. */
 export const ORDER = { order_id: "ord_1042", amount: 129.9, currency: "EUR" };
