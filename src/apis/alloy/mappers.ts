@@ -1,5 +1,5 @@
 import type { TriggerType } from "../../domain/index.ts";
-import type { NodeLogRecord, RunRecord } from "../../core/index.ts";
+import { isTerminal, type NodeLogRecord, type RunRecord } from "../../core/index.ts";
 import type { components } from "../../../generated/alloy/schema.d.ts";
 
 type Schemas = components["schemas"];
@@ -27,7 +27,7 @@ export function toExecution(run: RunRecord, logs: NodeLogRecord[]): Schemas["Exe
 
 /** One entry of Alloy's workflow logs listing. */
 export function toLogEntry(run: RunRecord, logs: NodeLogRecord[]): Schemas["WorkflowLogEntry"] & { status: Schemas["ExecutionStatus"] } {
-  const finished = run.status === "completed" || run.status === "failed";
+  const finished = isTerminal(run.status);
   return {
     executionId: run.id,
     startedAt: (run.startedAt ?? run.createdAt).toISOString(),

@@ -1,11 +1,11 @@
-import type { LogStats, NodeLogRecord, RunRecord, WorkflowRecord } from "../../core/index.ts";
+import { isTerminal, type LogStats, type NodeLogRecord, type RunRecord, type WorkflowRecord } from "../../core/index.ts";
 import type { components } from "../../../generated/altostrat/schema.d.ts";
 
 type Schemas = components["schemas"];
 
 /** A WorkflowRun as the Altostrat contract shows it; `logs` only when given (single-run reads). */
 export function toWorkflowRun(run: RunRecord, logs?: NodeLogRecord[]): Schemas["WorkflowRun"] {
-  const finished = run.status === "completed" || run.status === "failed";
+  const finished = isTerminal(run.status);
   const started = run.startedAt ?? run.createdAt;
   return {
     id: run.id,
