@@ -65,6 +65,11 @@ export interface Config {
     readonly serverUrl?: string;
     readonly serverToken?: string;
   };
+  /** Pacing of bulk rerun jobs: runs queued per second when a request names no rate, and the most any job gets. */
+  readonly rerunJobs: {
+    readonly rerunJobDefaultRate: number;
+    readonly rerunJobMaxRate: number;
+  };
   /** What one run may produce and take. */
   readonly runLimits: {
     readonly nodeMaxOutputBytes: number;
@@ -191,6 +196,10 @@ export function loadConfig(env: Env = process.env): Config {
       file: path.join(dataDir, ADMIN_FILE_NAME),
       ...optional("serverUrl", read.url("REPRISE_ADMIN_URL", false)),
       ...optional("serverToken", read.string("REPRISE_ADMIN_TOKEN")),
+    },
+    rerunJobs: {
+      rerunJobDefaultRate: read.integer("RERUN_JOB_DEFAULT_RATE", DEFAULT_ENGINE_CONFIG.rerunJobDefaultRate, 1, 10_000),
+      rerunJobMaxRate: read.integer("RERUN_JOB_MAX_RATE", DEFAULT_ENGINE_CONFIG.rerunJobMaxRate, 1, 10_000),
     },
     runLimits: {
       nodeMaxOutputBytes: read.size("NODE_MAX_OUTPUT", DEFAULT_ENGINE_CONFIG.nodeMaxOutputBytes),

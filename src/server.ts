@@ -8,7 +8,7 @@ import { createAlloyApp, type AlloyAppOptions } from "./apis/alloy/index.ts";
 import { createAltostratApp, type AltostratAppOptions } from "./apis/altostrat/index.ts";
 import { createApiKeyAuthenticator, createJwtVerifier, mintDevToken } from "./auth/index.ts";
 import type { Config } from "./config.ts";
-import { createEngine, createSandbox, type Engine, type RetentionTask, type Worker, type WorkerEvent } from "./core/index.ts";
+import { createEngine, createSandbox, type Engine, type RerunJobRunner, type RetentionTask, type Worker, type WorkerEvent } from "./core/index.ts";
 import { closeListener, createWorkerId, mountHealth } from "./lifecycle.ts";
 import { createLogger, createRequestId } from "./log/index.ts";
 import { openStore, resolveStore, StoreUnavailableError, type Db } from "./store/index.ts";
@@ -75,6 +75,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       allowPrivateNetworks: config.outbound.allowPrivateNetworks,
       httpTimeoutMs: config.outbound.requestTimeoutMs,
       ...config.runLimits,
+      ...config.rerunJobs,
     },
     sandbox,
   });
@@ -103,6 +104,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
 
   let worker: Worker | undefined;
   let retention: RetentionTask | undefined;
+  let rerunJobs: RerunJobRunner | undefined;
   if (overrides.workers !== false) {
     worker = engine.createWorker({
       workerId: createWorkerId(),
@@ -121,6 +123,12 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       intervalMs: config.retention.intervalMs,
       ...(overrides.clock ? { clock: overrides.clock } : {}),
       onError: (err) => logger.error({ err }, "retention failed"),
+    });
+    // Any serving process takes up due bulk rerun pages, so a job outlives the process that accepted it.
+    rerunJobs = engine.startRerunJobRunner({
+      pollIntervalMs: config.worker.pollIntervalMs,
+      onError: (err) =>
+        err instanceof StoreUnavailableError ? logger.warn({ reason: err.message }, "store unavailable: bulk rerun jobs wait") : logger.error({ err }, "bulk rerun job failed"),
     });
   }
 
@@ -141,6 +149,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
           closeListener(alloy, deadlineMs),
           admin ? closeListener(admin.server, deadlineMs) : undefined,
           retention?.stop(),
+          rerunJobs?.stop(),
           worker?.stop({ deadlineMs }),
         ]);
         await sandbox.close();

@@ -34,6 +34,7 @@ describe("loadConfig", () => {
       outbound: { allowPrivateNetworks: false, requestTimeoutMs: 10_000 },
       sandbox: { processes: defaultSandboxProcesses(), memoryMb: 64, timeoutMs: 1000, compileTimeoutMs: 5000 },
       admin: { enabled: true, port: 0, file: "data/admin.json" },
+      rerunJobs: { rerunJobDefaultRate: 50, rerunJobMaxRate: 500 },
       runLimits: { nodeMaxOutputBytes: 2 * 1024 * 1024, runMaxOutputBytes: 8 * 1024 * 1024, runTimeBudgetMs: 600_000 },
     } satisfies Config);
   });
@@ -73,6 +74,12 @@ describe("loadConfig", () => {
       given: { NODE_MAX_OUTPUT: "64kb", RUN_MAX_OUTPUT: "1mb", RUN_TIME_BUDGET_MS: "5000" },
       want: (c) => c.runLimits,
       value: { nodeMaxOutputBytes: 64 * 1024, runMaxOutputBytes: 1024 * 1024, runTimeBudgetMs: 5000 },
+    },
+    {
+      name: "bulk rerun pacing",
+      given: { RERUN_JOB_DEFAULT_RATE: "10", RERUN_JOB_MAX_RATE: "100" },
+      want: (c) => c.rerunJobs,
+      value: { rerunJobDefaultRate: 10, rerunJobMaxRate: 100 },
     },
     { name: "response validation off by default in production", given: { NODE_ENV: "production", JWT_SECRET: SECRET }, want: (c) => c.server.validateResponses, value: false },
     { name: "response validation switched on in production", given: { NODE_ENV: "production", JWT_SECRET: SECRET, VALIDATE_RESPONSES: "true" }, want: (c) => c.server.validateResponses, value: true },

@@ -110,6 +110,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workflows/{workflowId}/executions/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rerun a workflow's executions by filter (bulk rerun)
+         * @description Starts a bulk rerun job and answers `202` with it at once: the job reruns every execution of the workflow started before the job that matches the filter (statuses, user, start time, execution modes), oldest first, each as the single rerun does. An execution that is not finished when its turn comes is skipped. The job starts at most `ratePerSecond` executions per second (default 50, never more than the server's maximum), and they wait for their turn like any other execution of the account. Poll `GET /workflows/{workflowId}/rerun-jobs/{jobId}` for its progress. An account has at most 5 jobs pending or running at once (`429` `too_many_rerun_jobs`). Send an `Idempotency-Key` to make retries safe: a repeat returns the job of the first request.
+         *
+         *     Authenticate with your API key in the `Authorization` header (`bearer <API key>`); a missing or unknown key is refused with `401`.
+         */
+        post: operations["bulkRerunWorkflowExecutions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workflows/{workflowId}/logs": {
         parameters: {
             query?: never;
@@ -128,6 +150,50 @@ export interface paths {
         get: operations["listWorkflowLogs"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/{workflowId}/rerun-jobs/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a bulk rerun job
+         * @description A bulk rerun job of the workflow with its progress: how many executions matched, and of those how many were rerun (`queued`), skipped (not finished when their turn came) or failed (no longer there).
+         *
+         *     Authenticate with your API key in the `Authorization` header (`bearer <API key>`); a missing or unknown key is refused with `401`.
+         */
+        get: operations["getRerunJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/{workflowId}/rerun-jobs/{jobId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a bulk rerun job
+         * @description Stops a `pending` or `running` job: nothing is started after the answer; executions it already started stay. Cancelling a cancelled job answers it again; a `completed` or `failed` job is refused with `409` `rerun_job_not_cancellable`.
+         *
+         *     Authenticate with your API key in the `Authorization` header (`bearer <API key>`); a missing or unknown key is refused with `401`.
+         */
+        post: operations["cancelRerunJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -160,14 +226,34 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Which of the workflow's executions to rerun, and how fast; every field is optional, and no filter means every execution started before the job. */
+        BulkRerunRequest: {
+            /**
+             * @description Only executions started this way (default any).
+             * @example [
+             *       "trigger"
+             *     ]
+             */
+            executionModes?: ("trigger" | "webhook" | "retry")[];
+            from?: components["schemas"]["ExecutionsFrom"];
+            /**
+             * @description Executions started per second (default 50); a value above the server's maximum (500 unless configured) is lowered to it.
+             * @example 20
+             */
+            ratePerSecond?: number;
+            /**
+             * @description Only executions in these statuses (default both).
+             * @example [
+             *       "failed"
+             *     ]
+             */
+            statuses?: ("completed" | "failed")[];
+            to?: components["schemas"]["ExecutionsTo"];
+            userId?: components["schemas"]["UserId"];
+        };
         /** @description Which of the workflow's executions to cancel; every field is optional. */
         CancelExecutionsRequest: {
-            /**
-             * Format: date-time
-             * @description Only executions started (queued) at or after this instant.
-             * @example 2025-10-31T12:00:00Z
-             */
-            from?: string;
+            from?: components["schemas"]["ExecutionsFrom"];
             /**
              * @description The most executions this request cancels, oldest first.
              * @default 1000
@@ -181,12 +267,7 @@ export interface components {
              *     ]
              */
             statuses?: ("pending" | "running")[];
-            /**
-             * Format: date-time
-             * @description Only executions started (queued) before this instant.
-             * @example 2025-10-31T13:00:00Z
-             */
-            to?: string;
+            to?: components["schemas"]["ExecutionsTo"];
             userId?: components["schemas"]["UserId"];
         };
         /** @description The body of every error answer. */
@@ -316,6 +397,12 @@ export interface components {
              */
             stopping: number;
         };
+        /**
+         * Format: date-time
+         * @description Only executions started (queued) at or after this instant.
+         * @example 2025-10-31T12:00:00Z
+         */
+        ExecutionsFrom: string;
         /** @description The answer to a run request. */
         ExecutionStarted: {
             executionId: components["schemas"]["ExecutionId"];
@@ -332,6 +419,74 @@ export interface components {
          * @enum {string}
          */
         ExecutionStatus: "pending" | "running" | "completed" | "failed";
+        /**
+         * Format: date-time
+         * @description Only executions started (queued) before this instant.
+         * @example 2025-10-31T13:00:00Z
+         */
+        ExecutionsTo: string;
+        /** @description A bulk rerun job and its progress. */
+        RerunJob: {
+            /**
+             * Format: date-time
+             * @description When the job completed, was cancelled or failed; null while it is active.
+             * @example null
+             */
+            completedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-10-31T13:05:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description Why a `failed` job stopped; null otherwise.
+             * @example null
+             */
+            errorMessage: string | null;
+            /**
+             * @description Matching executions that could not be rerun (gone meanwhile).
+             * @example 0
+             */
+            failed: number;
+            jobId: components["schemas"]["RerunJobId"];
+            /**
+             * @description Executions matching the filter when the job was created; once it has ended, the executions it went through.
+             * @example 120
+             */
+            matched: number;
+            /**
+             * @description Reruns started so far.
+             * @example 40
+             */
+            queued: number;
+            /**
+             * @description Executions started per second, after the server's maximum.
+             * @example 20
+             */
+            ratePerSecond: number;
+            /**
+             * @description Matching executions not rerun because they had not finished.
+             * @example 0
+             */
+            skipped: number;
+            /**
+             * @description `pending` until its first executions are started, `running` while some remain, then `completed`, `cancelled` or `failed` (see `errorMessage`).
+             * @example running
+             * @enum {string}
+             */
+            state: "pending" | "running" | "completed" | "cancelled" | "failed";
+            /**
+             * Format: date-time
+             * @example 2025-10-31T13:05:02.000Z
+             */
+            updatedAt: string;
+            workflowId: components["schemas"]["WorkflowId"];
+        };
+        /**
+         * @description The ID of a bulk rerun job.
+         * @example rrj_01jbx2f0q8m3k7c5v9w1t4n6hd
+         */
+        RerunJobId: string;
         /** @description What to run, for whom, with which input. The workflow is named by exactly one of `workflowId` and `workflowName`. */
         RunWorkflowRequest: {
             /**
@@ -518,6 +673,24 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description Conflict - A request with the same Idempotency-Key is still being processed. */
+        IdempotencyKeyInUse: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Unprocessable Entity - The Idempotency-Key was already used for a different request. */
+        IdempotencyKeyMismatch: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description Internal Server Error - An unexpected error occurred on the server. */
         InternalError: {
             headers: {
@@ -546,10 +719,37 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description Conflict - The job has already completed or failed. */
+        RerunJobNotCancellable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Not Found - The workflow has no bulk rerun job with this ID. */
+        RerunJobNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description Service Unavailable - The execution store cannot be reached; retry after the number of seconds in Retry-After. */
         ServiceUnavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Too Many Requests - The account already has 5 bulk rerun jobs pending or running. */
+        TooManyRerunJobs: {
+            headers: {
                 [name: string]: unknown;
             };
             content: {
@@ -602,6 +802,16 @@ export interface components {
          * @example 37e974f0-5d0c4035
          */
         ExecutionId: components["schemas"]["ExecutionId"];
+        /**
+         * @description A unique key (a UUID is recommended) that makes retries of this request safe. Keys belong to your account, across operations, and are kept for 24 hours: a repeat with the same key and request returns the first answer; while the first request is still being processed a repeat gets `409` `idempotency_key_in_use`; the same key with a different request gets `422` `idempotency_key_mismatch`.
+         * @example 5f2b1c9e-8d4a-4c3b-9a7e-2f1d0c6b8a94
+         */
+        IdempotencyKey: string;
+        /**
+         * @description The ID of a bulk rerun job (`rrj_` and 26 lowercase letters and digits).
+         * @example rrj_01jbx2f0q8m3k7c5v9w1t4n6hd
+         */
+        RerunJobId: components["schemas"]["RerunJobId"];
         /**
          * @description The ID of the workflow.
          * @example 8c4fa2815d2802827283e0ad
@@ -837,6 +1047,57 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    bulkRerunWorkflowExecutions: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your API key, as `bearer <API key>`. */
+                Authorization: components["parameters"]["Authorization"];
+                /**
+                 * @description A unique key (a UUID is recommended) that makes retries of this request safe. Keys belong to your account, across operations, and are kept for 24 hours: a repeat with the same key and request returns the first answer; while the first request is still being processed a repeat gets `409` `idempotency_key_in_use`; the same key with a different request gets `422` `idempotency_key_mismatch`.
+                 * @example 5f2b1c9e-8d4a-4c3b-9a7e-2f1d0c6b8a94
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The version of the API to use. The current API version is **2025-09**. */
+                "x-api-version": components["parameters"]["xApiVersion"];
+            };
+            path: {
+                /**
+                 * @description The ID of the workflow.
+                 * @example 8c4fa2815d2802827283e0ad
+                 */
+                workflowId: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["BulkRerunRequest"];
+            };
+        };
+        responses: {
+            /** @description The job is accepted; its reruns are started in the background. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RerunJob"];
+                };
+            };
+            400: components["responses"]["BadRequestBody"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["WorkflowNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["IdempotencyKeyInUse"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["TooManyRerunJobs"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listWorkflowLogs: {
         parameters: {
             query?: {
@@ -891,6 +1152,91 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["WorkflowNotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getRerunJob: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your API key, as `bearer <API key>`. */
+                Authorization: components["parameters"]["Authorization"];
+                /** @description The version of the API to use. The current API version is **2025-09**. */
+                "x-api-version": components["parameters"]["xApiVersion"];
+            };
+            path: {
+                /**
+                 * @description The ID of a bulk rerun job (`rrj_` and 26 lowercase letters and digits).
+                 * @example rrj_01jbx2f0q8m3k7c5v9w1t4n6hd
+                 */
+                jobId: components["parameters"]["RerunJobId"];
+                /**
+                 * @description The ID of the workflow.
+                 * @example 8c4fa2815d2802827283e0ad
+                 */
+                workflowId: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RerunJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["RerunJobNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelRerunJob: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your API key, as `bearer <API key>`. */
+                Authorization: components["parameters"]["Authorization"];
+                /** @description The version of the API to use. The current API version is **2025-09**. */
+                "x-api-version": components["parameters"]["xApiVersion"];
+            };
+            path: {
+                /**
+                 * @description The ID of a bulk rerun job (`rrj_` and 26 lowercase letters and digits).
+                 * @example rrj_01jbx2f0q8m3k7c5v9w1t4n6hd
+                 */
+                jobId: components["parameters"]["RerunJobId"];
+                /**
+                 * @description The ID of the workflow.
+                 * @example 8c4fa2815d2802827283e0ad
+                 */
+                workflowId: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job, now `cancelled`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RerunJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["RerunJobNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["RerunJobNotCancellable"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

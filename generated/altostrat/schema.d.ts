@@ -140,6 +140,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workflows/{workflowId}/runs/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rerun a workflow's runs by filter (bulk rerun)
+         * @description Starts a bulk rerun job and answers `202` with it at once: the job reruns every run of the workflow created before the job that matches the filter (statuses, creation time, trigger types), oldest first, each as `POST /workflows/runs/{runId}/rerun` does (a new run linked by `rerun_of` and `root_run_id`; the source is never changed). A matching run that is not finished when its turn comes is skipped. The job queues at most `rate_per_second` runs per second (default 50, never more than the server's maximum), and the new runs wait for their turn like any other run of the account, so a bulk rerun never crowds out other work. Poll `GET /workflows/rerun-jobs/{jobId}` for its progress and cancel it with `POST /workflows/rerun-jobs/{jobId}/cancel`. An account has at most 5 jobs pending or running at once (`429` `too_many_rerun_jobs`). Send an `Idempotency-Key` to make retries safe: a repeat returns the job of the first request.
+         */
+        post: operations["bulkRerunWorkflowRuns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/rerun-jobs/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a bulk rerun job
+         * @description A bulk rerun job of the caller's account with its progress: how many runs matched, and of those how many were queued, skipped (not finished when their turn came) or failed (no longer there).
+         */
+        get: operations["getRerunJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/rerun-jobs/{jobId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a bulk rerun job
+         * @description Stops a `pending` or `running` job: nothing is queued after the answer; runs it already queued stay queued (cancel them by filter if needed). Cancelling a cancelled job answers it again; a `completed` or `failed` job is refused with `409` `rerun_job_not_cancellable`.
+         */
+        post: operations["cancelRerunJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workflows/runs/{runId}": {
         parameters: {
             query?: never;
@@ -266,6 +326,30 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Which of the workflow's runs to rerun, and how fast; every field is optional, and no filter means every run created before the job. */
+        BulkRerunRequest: {
+            from?: components["schemas"]["RunCreatedFrom"];
+            /**
+             * @description Runs queued per second (default 50); a value above the server's maximum (500 unless configured) is lowered to it.
+             * @example 20
+             */
+            rate_per_second?: number;
+            /**
+             * @description Only runs in these statuses (default both).
+             * @example [
+             *       "failed"
+             *     ]
+             */
+            statuses?: ("completed" | "failed")[];
+            to?: components["schemas"]["RunCreatedTo"];
+            /**
+             * @description Only runs started this way (default any).
+             * @example [
+             *       "webhook"
+             *     ]
+             */
+            trigger_types?: ("manual" | "webhook" | "event" | "rerun" | "resume")[];
+        };
         /** @description The answer to a cancel request. */
         CancelWorkflowRunResponse: {
             /**
@@ -277,12 +361,7 @@ export interface components {
         };
         /** @description Which of the workflow's runs to cancel; every field is optional. */
         CancelWorkflowRunsRequest: {
-            /**
-             * Format: date-time
-             * @description Only runs created at or after this instant.
-             * @example 2025-10-31T12:00:00Z
-             */
-            from?: string;
+            from?: components["schemas"]["RunCreatedFrom"];
             /**
              * @description The most runs this request cancels, oldest first.
              * @default 1000
@@ -296,12 +375,7 @@ export interface components {
              *     ]
              */
             statuses?: ("pending" | "running" | "awaiting_ui_interaction")[];
-            /**
-             * Format: date-time
-             * @description Only runs created before this instant.
-             * @example 2025-10-31T13:00:00Z
-             */
-            to?: string;
+            to?: components["schemas"]["RunCreatedTo"];
         };
         /** @description What a cancel by filter did. */
         CancelWorkflowRunsResult: {
@@ -469,6 +543,69 @@ export interface components {
              */
             total: number;
         };
+        /** @description A bulk rerun job and its progress. */
+        RerunJob: {
+            /**
+             * Format: date-time
+             * @description When the job completed, was cancelled or failed; null while it is active.
+             * @example null
+             */
+            completed_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-10-31T13:05:00.000000Z
+             */
+            created_at: string;
+            /**
+             * @description Why a `failed` job stopped; null otherwise.
+             * @example null
+             */
+            error_message: string | null;
+            /**
+             * @description Matching runs that could not be rerun (gone meanwhile).
+             * @example 0
+             */
+            failed: number;
+            filter?: components["schemas"]["BulkRerunRequest"];
+            id: components["schemas"]["RerunJobIdentifier"];
+            /**
+             * @description Runs matching the filter when the job was created; once it has ended, the runs it went through.
+             * @example 120
+             */
+            matched: number;
+            /**
+             * @description Reruns queued so far.
+             * @example 40
+             */
+            queued: number;
+            /**
+             * @description Runs queued per second, after the server's maximum.
+             * @example 20
+             */
+            rate_per_second: number;
+            /**
+             * @description Matching runs not rerun because they had not finished.
+             * @example 0
+             */
+            skipped: number;
+            /**
+             * @description `pending` until its first runs are queued, `running` while runs remain, then `completed`, `cancelled` or `failed` (it could not go on; see `error_message`).
+             * @example running
+             * @enum {string}
+             */
+            state: "pending" | "running" | "completed" | "cancelled" | "failed";
+            /**
+             * Format: date-time
+             * @example 2025-10-31T13:05:02.000000Z
+             */
+            updated_at: string;
+            workflow_id: components["schemas"]["WorkflowIdentifier"];
+        };
+        /**
+         * @description The identifier of a bulk rerun job.
+         * @example rrj_01jbx2f0q8m3k7c5v9w1t4n6hd
+         */
+        RerunJobIdentifier: string;
         /** @description The answer to a resume request. */
         ResumeWorkflowRunResponse: {
             /**
@@ -478,6 +615,18 @@ export interface components {
             message: string;
             new_run: components["schemas"]["WorkflowRun"];
         };
+        /**
+         * Format: date-time
+         * @description Only runs created at or after this instant.
+         * @example 2025-10-31T12:00:00Z
+         */
+        RunCreatedFrom: string;
+        /**
+         * Format: date-time
+         * @description Only runs created before this instant.
+         * @example 2025-10-31T13:00:00Z
+         */
+        RunCreatedTo: string;
         /**
          * @description The unique prefixed identifier of a workflow run.
          * @example fl_run_01h3j4k5l6m7n8p9q0r1s2t3u4
@@ -863,6 +1012,24 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
+        /** @description Conflict - The job has already completed or failed. */
+        RerunJobNotCancellable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Not Found - The account has no bulk rerun job with this ID. */
+        RerunJobNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description Conflict - The run is not finished, or a request with the same Idempotency-Key is still being processed. */
         RunConflict: {
             headers: {
@@ -903,6 +1070,15 @@ export interface components {
         ServiceUnavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Too Many Requests - The account already has 5 bulk rerun jobs pending or running. */
+        TooManyRerunJobs: {
+            headers: {
                 [name: string]: unknown;
             };
             content: {
@@ -968,6 +1144,11 @@ export interface components {
          * @example 15
          */
         PerPage: number;
+        /**
+         * @description The ID of a bulk rerun job: `rrj_` followed by 26 lowercase letters and digits.
+         * @example rrj_01jbx2f0q8m3k7c5v9w1t4n6hd
+         */
+        RerunJobId: components["schemas"]["RerunJobIdentifier"];
         /**
          * @description The prefixed ID of the workflow run (e.g., `fl_run_...`). Run IDs are `fl_run_` followed by 26 lowercase letters and digits; this published operation accepts any string and answers `404` for one that names no run.
          * @example fl_run_01h3j4k5l6m7n8p9q0r1s2t3u4
@@ -1293,6 +1474,118 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    bulkRerunWorkflowRuns: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (a UUID is recommended) that makes retries of this request safe. Keys are scoped to the caller (the account), across operations, and kept for 24 hours. A repeat of a finished request with the same key and the same request returns the stored answer; while the first request is still being processed a repeat gets `409` `idempotency_key_in_use`; the same key with a different request (other parameters, another body, or another operation: a key used for a re-run cannot start an execution) gets `422` `idempotency_key_mismatch`.
+                 * @example 5f2b1c9e-8d4a-4c3b-9a7e-2f1d0c6b8a94
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The prefixed ID of the workflow: `fl_wf_` followed by 26 lowercase letters and digits.
+                 * @example fl_wf_01jbwxwcbyb6wk952swa0432cf
+                 */
+                workflowId: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["BulkRerunRequest"];
+            };
+        };
+        responses: {
+            /** @description The job is accepted; its reruns are queued in the background. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RerunJob"];
+                };
+            };
+            400: components["responses"]["BadRequestBody"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["WorkflowNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["IdempotencyKeyInUse"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyMismatch"];
+            429: components["responses"]["TooManyRerunJobs"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getRerunJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ID of a bulk rerun job: `rrj_` followed by 26 lowercase letters and digits.
+                 * @example rrj_01jbx2f0q8m3k7c5v9w1t4n6hd
+                 */
+                jobId: components["parameters"]["RerunJobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RerunJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["RerunJobNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelRerunJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ID of a bulk rerun job: `rrj_` followed by 26 lowercase letters and digits.
+                 * @example rrj_01jbx2f0q8m3k7c5v9w1t4n6hd
+                 */
+                jobId: components["parameters"]["RerunJobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job, now `cancelled`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RerunJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["RerunJobNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["RerunJobNotCancellable"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };

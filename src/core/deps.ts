@@ -28,6 +28,12 @@ export interface EngineConfig {
   runMaxOutputBytes: number;
   /** Wall-clock budget of one execution of a run, durable delays excluded (default 10 minutes). */
   runTimeBudgetMs: number;
+  /** Runs a bulk rerun job queues per second when its request names no rate (default 50). */
+  rerunJobDefaultRate: number;
+  /** Most runs per second any bulk rerun job queues, whatever its request asks (default 500). */
+  rerunJobMaxRate: number;
+  /** Most source runs one page of a bulk rerun job takes in one transaction (default 500). */
+  rerunJobPageSize: number;
 }
 
 /** Defaults for EngineConfig. */
@@ -43,6 +49,9 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = Object.freeze({
   nodeMaxOutputBytes: 2 * 1024 * 1024,
   runMaxOutputBytes: 8 * 1024 * 1024,
   runTimeBudgetMs: 600_000,
+  rerunJobDefaultRate: 50,
+  rerunJobMaxRate: 500,
+  rerunJobPageSize: 500,
 });
 
 /** What every verb receives: the store and the injected world (clock, ids, network). */

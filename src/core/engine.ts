@@ -1,5 +1,6 @@
-import type { AccountRecord, ApiKeyRecord, WorkflowRecord } from "../store/index.ts";
+import type { AccountRecord, ApiKeyRecord, RerunJobRecord, WorkflowRecord } from "../store/index.ts";
 import * as accounts from "./accounts.ts";
+import * as bulkRerun from "./bulk-rerun.ts";
 import * as cancel from "./cancel.ts";
 import { checkDefinition } from "./definition.ts";
 import { resolveDeps, type EngineOptions } from "./deps.ts";
@@ -7,6 +8,7 @@ import { toDomainError, type Problem } from "./errors.ts";
 import * as events from "./events.ts";
 import { createFinishedRunCache } from "./finished-runs.ts";
 import * as rerun from "./rerun.ts";
+import { startRerunJobRunner, type RerunJobRunner, type RerunJobRunnerOptions } from "./rerun-job-runner.ts";
 import { createRunQueue } from "./run-queue.ts";
 import { purgeExpired, startRetention, type PurgeOptions, type PurgeResult, type RetentionTask } from "./retention.ts";
 import * as runs from "./runs.ts";
@@ -45,6 +47,12 @@ export interface Engine {
   cancelRun(input: cancel.CancelRunInput): Promise<cancel.CancelledRun>;
   /** Cancels up to MAX_CANCEL_BATCH of a workflow's runs matching a filter, and says how many remain. */
   cancelRuns(input: cancel.CancelRunsInput): Promise<cancel.CancelRunsResult>;
+  /** Records a bulk rerun job (202): a runner in any process queues its reruns page by page, paced. */
+  createRerunJob(input: bulkRerun.CreateRerunJobInput): Promise<bulkRerun.StartedRerunJob>;
+  getRerunJob(ref: bulkRerun.RerunJobRef): Promise<RerunJobRecord>;
+  cancelRerunJob(ref: bulkRerun.RerunJobRef): Promise<RerunJobRecord>;
+  /** Starts queueing the pages of due bulk rerun jobs (every serving process runs one). */
+  startRerunJobRunner(options?: RerunJobRunnerOptions): RerunJobRunner;
   purgeExpired(options?: PurgeOptions): Promise<PurgeResult>;
   createWorker(options?: WorkerOptions): Worker;
   startRetention(options?: PurgeOptions & { intervalMs?: number; clock?: () => Date; onError?: (err: unknown) => void; onPurged?: (result: PurgeResult) => void }): RetentionTask;
@@ -98,6 +106,10 @@ export function createEngine(options: EngineOptions): Engine {
     resumeRunFromNode: guard((input) => rerun.resumeRunFromNode(deps, input)),
     cancelRun: guard((input) => cancel.cancelRun(deps, input)),
     cancelRuns: guard((input) => cancel.cancelRuns(deps, input)),
+    createRerunJob: guard((input) => bulkRerun.createRerunJob(deps, input)),
+    getRerunJob: guard((ref) => bulkRerun.getRerunJob(deps, ref)),
+    cancelRerunJob: guard((ref) => bulkRerun.cancelRerunJob(deps, ref)),
+    startRerunJobRunner: (opts) => startRerunJobRunner(deps, opts),
     purgeExpired: guard(async (opts) => {
       const result = await purgeExpired(deps, opts);
       finishedRuns.clear();

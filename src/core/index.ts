@@ -16,6 +16,8 @@ export type { ExecuteWorkflowInput, ListRunsInput, ListLogsInput, RunPage, RunWi
 export type { RerunInput, ResumeInput } from "./rerun.ts";
 export { MAX_CANCEL_BATCH, type CancelRunInput, type CancelledRun, type CancelRunsInput, type CancelRunsResult } from "./cancel.ts";
 export type { PurgeOptions, PurgeResult, RetentionTask } from "./retention.ts";
+export { MAX_ACTIVE_RERUN_JOBS, RERUN_JOB_ID_PREFIX, type CreateRerunJobInput, type RerunFilter, type RerunJobRef, type StartedRerunJob } from "./bulk-rerun.ts";
+export type { RerunJobRunner, RerunJobRunnerOptions } from "./rerun-job-runner.ts";
 export type { RunOutcome } from "./executor.ts";
 export type { Worker, WorkerOptions, WorkerEvent } from "./worker.ts";
 export {
@@ -46,6 +48,6 @@ export {
   type Lookup,
   type NetworkPolicy,
 } from "./components/index.ts";
-export type { AccountRecord, ApiKeyRecord, WorkflowRecord, RunRecord, NodeLogRecord } from "../store/index.ts";
+export type { AccountRecord, ApiKeyRecord, WorkflowRecord, RunRecord, NodeLogRecord, RerunJobRecord } from "../store/index.ts";
 export type { WorkflowDefinition, NodeSpec, EdgeSpec, NodeType, IdStyle, RunStatus, TriggerType, LogStatus } from "../domain/index.ts";
 export { createSandbox, createInThreadSandbox, defaultSandboxProcesses, DEFAULT_SANDBOX_OPTIONS, SandboxError, type Sandbox, type SandboxOptions } from "./sandbox/index.ts";

@@ -20,3 +20,13 @@ export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> 
 export const TRIGGER_TYPES = ["manual", "webhook", "event", "rerun", "resume"] as const;
 /** One of {@link TRIGGER_TYPES}. */
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
+
+/**
+ * A bulk rerun job's states: `pending` until its first page is queued, `running` while pages remain,
+ * then `completed`, `cancelled` (by its owner) or `failed` (it could not go on, e.g. its workflow is gone).
+ */
+export const RERUN_JOB_STATES = ["pending", "running", "completed", "cancelled", "failed"] as const;
+/** One of {@link RERUN_JOB_STATES}. */
+export type RerunJobState = (typeof RERUN_JOB_STATES)[number];
+/** The states in which a job still has pages to queue (and may be cancelled). */
+export const ACTIVE_RERUN_JOB_STATES: readonly RerunJobState[] = Object.freeze(["pending", "running"]);

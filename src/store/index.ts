@@ -53,3 +53,16 @@ export { countWorkflowLogs, type WorkflowLogCounts, type WorkflowLogCountsQuery 
 export { reserveIdempotencyKey, findIdempotencyKey, completeIdempotencyKey, type IdempotencyScope } from "./queries/idempotency.ts";
 export { purgeRunsBefore, purgeExpiredIdempotencyKeys } from "./queries/retention.ts";
 export { pingStore } from "./queries/health.ts";
+export {
+  insertRerunJob,
+  findRerunJob,
+  lockDueRerunJob,
+  listRerunSources,
+  advanceRerunJob,
+  cancelRerunJobRow,
+  nextRerunJobDue,
+  type RerunJobRecord,
+  type NewRerunJob,
+  type RerunSource,
+  type RerunJobAdvance,
+} from "./queries/rerun-jobs.ts";

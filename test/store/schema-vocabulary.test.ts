@@ -3,7 +3,7 @@
 // live in definitions (jsonb) and logs' component_id, so a new node type needs no migration; a CHECK
 // added for them must be mapped to NODE_TYPES below.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ID_STYLES, LOG_STATUSES, RUN_STATUSES, TRIGGER_TYPES } from "../../src/domain/index.ts";
+import { ID_STYLES, LOG_STATUSES, RERUN_JOB_STATES, RUN_STATUSES, TRIGGER_TYPES } from "../../src/domain/index.ts";
 import type { Db } from "../../src/store/index.ts";
 import { IDEMPOTENCY_STATES } from "../../src/store/records.ts";
 import { readCheckLists } from "./support/catalog.ts";
@@ -15,6 +15,7 @@ const VOCABULARY: Record<string, readonly string[]> = {
   "node_logs.status": LOG_STATUSES,
   "workflows.id_style": ID_STYLES,
   "idempotency_keys.state": IDEMPOTENCY_STATES,
+  "rerun_jobs.state": RERUN_JOB_STATES,
 };
 
 const sorted = (lists: Iterable<[string, readonly string[]]>) => Object.fromEntries([...lists].map(([column, values]) => [column, [...values].sort()]));

@@ -1,6 +1,7 @@
 import { DomainError, isDomainError, type Engine } from "../../core/index.ts";
 import type { operations } from "../../../generated/alloy/schema.d.ts";
 import type { HandlerMap } from "../http/typed-handlers.ts";
+import { createRerunJobHandlers } from "./rerun-jobs.ts";
 import { toInstant } from "../http/date-time.ts";
 import { toExecution, toLogEntry, toStatus } from "./mappers.ts";
 
@@ -16,6 +17,7 @@ export interface AlloyContext {
 /** Handlers of every Alloy Embedded operation, each a thin call into the core. */
 export function createAlloyHandlers(engine: Engine): HandlerMap<operations, AlloyContext> {
   return {
+    ...createRerunJobHandlers(engine),
     /** @see runWorkflow */
     async runWorkflow({ body, context }) {
       // The contract names the workflow by exactly one of workflowId and workflowName.

@@ -2,6 +2,7 @@ import { DomainError, type Engine } from "../../core/index.ts";
 import type { operations } from "../../../generated/altostrat/schema.d.ts";
 import { toInstant } from "../http/date-time.ts";
 import type { HandlerMap } from "../http/typed-handlers.ts";
+import { createRerunJobHandlers } from "./rerun-jobs.ts";
 import { toDefinitionFieldError, toWorkflow, toWorkflowLog, toWorkflowLogStats, toWorkflowRun } from "./mappers.ts";
 import { toPageInfo } from "./paging.ts";
 
@@ -16,6 +17,7 @@ export interface AltostratContext {
 /** Handlers of every Altostrat operation, each a thin call into one core verb. */
 export function createAltostratHandlers(engine: Engine): HandlerMap<operations, AltostratContext> {
   return {
+    ...createRerunJobHandlers(engine),
     /** @see createWorkflow */
     async createWorkflow({ body, context }) {
       const wf = await engine.createWorkflow({

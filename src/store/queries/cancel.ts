@@ -1,6 +1,7 @@
 import type { RunStatus } from "../../domain/index.ts";
 import type { Db } from "../db.ts";
 import type { RunRecord } from "../records.ts";
+import { runFilterSql } from "./run-filter.ts";
 import { CANCEL_NOTICE_PREFIX, RUN_COLUMNS, RUNS_CHANNEL } from "./runs.ts";
 
 /** Which runs one cancel statement takes: one run by id, or a workflow's runs by status and creation time. */
@@ -49,10 +50,8 @@ export async function cancelRunRows(db: Db, q: CancelQuery): Promise<CancelResul
   const { rows } = await db.query<Record<string, unknown>>(
     `WITH matching AS (
        SELECT id, created_at, seq FROM runs
-       WHERE account_id = $1 AND ($2::text IS NULL OR id = $2) AND ($3::text IS NULL OR workflow_id = $3)
-         AND status = ANY($4::text[]) AND NOT ($7::boolean AND cancel_requested_at IS NOT NULL)
-         AND ($13::text IS NULL OR end_user_id = $13)
-         AND ($5::timestamptz IS NULL OR created_at >= $5) AND ($6::timestamptz IS NULL OR created_at < $6)
+       WHERE ${runFilterSql({ accountId: "$1", workflowId: "$3", statuses: "$4", createdFrom: "$5", createdTo: "$6", endUserId: "$13" })}
+         AND ($2::text IS NULL OR id = $2) AND NOT ($7::boolean AND cancel_requested_at IS NOT NULL)
      ), target AS (
        SELECT r.id AS target_id FROM runs r WHERE r.id IN (SELECT id FROM matching ORDER BY created_at, seq LIMIT $8)
          AND r.status = ANY($4::text[])
@@ -118,10 +117,8 @@ function toRunRecord(row: Record<string, unknown>): RunRecord {
 async function countMatching(db: Db, q: CancelQuery): Promise<number> {
   const { rows } = await db.query<{ matched: number }>(
     `SELECT count(*)::int AS matched FROM runs
-     WHERE account_id = $1 AND ($2::text IS NULL OR id = $2) AND ($3::text IS NULL OR workflow_id = $3)
-       AND status = ANY($4::text[]) AND NOT ($7::boolean AND cancel_requested_at IS NOT NULL)
-       AND ($5::timestamptz IS NULL OR created_at >= $5) AND ($6::timestamptz IS NULL OR created_at < $6)
-       AND ($8::text IS NULL OR end_user_id = $8)`,
+     WHERE ${runFilterSql({ accountId: "$1", workflowId: "$3", statuses: "$4", createdFrom: "$5", createdTo: "$6", endUserId: "$8" })}
+       AND ($2::text IS NULL OR id = $2) AND NOT ($7::boolean AND cancel_requested_at IS NOT NULL)`,
     [q.accountId, q.runId ?? null, q.workflowId ?? null, q.statuses, q.createdFrom ?? null, q.createdTo ?? null, q.skipRequested, q.endUserId ?? null],
   );
   return rows[0]?.matched ?? 0;

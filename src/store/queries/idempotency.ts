@@ -49,8 +49,8 @@ export async function findIdempotencyKey(db: Db, scope: IdempotencyScope): Promi
   return rows[0];
 }
 
-/** Marks a reserved key done with the run it produced (and an optional stored response). */
-export async function completeIdempotencyKey(db: Db, scope: IdempotencyScope, runId: string, response?: unknown): Promise<void> {
+/** Marks a reserved key done with the run it produced (null when it produced something else) and an optional stored response. */
+export async function completeIdempotencyKey(db: Db, scope: IdempotencyScope, runId: string | null, response?: unknown): Promise<void> {
   await db.query(
     `UPDATE idempotency_keys SET state = 'done', run_id = $3, response = $4::jsonb
      WHERE account_id = $1 AND key = $2`,
