@@ -56,12 +56,12 @@ describe.skipIf(chromiumMissing)("run console in Chromium against the server", (
       await resumed.waitFor({ timeout: SEEN_MS });
       expect(await resumed.locator("td").nth(2).textContent()).toBe("resume");
       await browser!.screenshot(page, "console-server-altostrat-resume", { fullPage: true });
-      // The contract cancels one run but has no bulk rerun: every run here is finished, so each
-      // row's Cancel is shown disabled, and there is no bulk rerun control.
+      // The contract cancels one run and reruns a workflow's runs by filter: every run here is
+      // finished, so each row's Cancel is shown disabled, and the workflow has one bulk rerun control.
       const cancels = await page.locator("#runs button", { hasText: "Cancel" }).all();
       expect(cancels.length).toBeGreaterThanOrEqual(3);
       for (const cancel of cancels) expect(await cancel.isDisabled()).toBe(true);
-      expect(await page.locator("button", { hasText: /bulk/i }).count()).toBe(0);
+      expect(await page.locator("#workflow-controls button", { hasText: /bulk rerun/i }).count()).toBe(1);
     } finally {
       await page.close();
     }

@@ -13,16 +13,18 @@ function contractOperations(api: ApiName): ContractOperation[] {
 const post = (operationId: string, path: string): ContractOperation => ({ operationId, method: "post", path });
 
 describe("run controls the console offers", () => {
-  it("today's contracts: rerun and cancel on both APIs, resume-from on Altostrat only, no bulk rerun", () => {
+  it("today's contracts: rerun, cancel and bulk rerun on both APIs, resume-from on Altostrat only", () => {
     expect(findRunControls("altostrat", contractOperations("altostrat"))).toEqual({
       rerun: true,
       resumeFrom: true,
       cancel: post("cancelWorkflowRun", "/workflows/runs/{runId}/cancel"),
+      bulkRerun: post("bulkRerunWorkflowRuns", "/workflows/{workflowId}/runs/rerun"),
     });
     expect(findRunControls("alloy", contractOperations("alloy"))).toEqual({
       rerun: true,
       resumeFrom: false,
       cancel: post("cancelWorkflowExecution", "/workflows/{workflowId}/executions/{executionId}/cancel"),
+      bulkRerun: post("bulkRerunWorkflowExecutions", "/workflows/{workflowId}/executions/rerun"),
     });
   });
 
@@ -37,10 +39,11 @@ describe("run controls the console offers", () => {
     // A bulk rerun job's own resource (progress, cancel) is not the button that starts one.
     { given: post("cancelBulkRerun", "/workflows/bulk-reruns/{bulkRerunId}/cancel"), want: "none" },
     { given: post("rerunWorkflowRun", "/workflows/runs/{runId}/rerun"), want: "none" },
+    { given: post("cancelRerunJob", "/workflows/rerun-jobs/{jobId}/cancel"), want: "none" },
   ];
   it.each(cases)("$given.method $given.path ($given.operationId) -> $want", ({ given, want }) => {
-    // Against the contract without its own cancel operations, so each case alone decides.
-    const withoutCancel = contractOperations("altostrat").filter((op) => !op.path.endsWith("/cancel"));
+    // Against the contract without its own cancel and bulk rerun operations, so each case alone decides.
+    const withoutCancel = contractOperations("altostrat").filter((op) => !op.path.endsWith("/cancel") && op.operationId !== "bulkRerunWorkflowRuns");
     const controls = findRunControls("altostrat", [...withoutCancel, given]);
     expect(controls.cancel).toEqual(want === "cancel" ? given : undefined);
     expect(controls.bulkRerun).toEqual(want === "bulkRerun" ? given : undefined);
