@@ -5,10 +5,11 @@ import { alloyRerunLoop } from "./alloy-rerun.ts";
 import { altostratErrors, altostratWebhook } from "./altostrat-errors.ts";
 import { altostratRerunLoop } from "./altostrat-rerun.ts";
 import { altostratUtilities } from "./altostrat-utilities.ts";
+import { alloyBulkRerun, altostratBulkRerun } from "./bulk-rerun.ts";
 import { alloyCancel, altostratCancel } from "./cancel.ts";
 import { accountIsolation } from "./isolation.ts";
 
-export { alloyErrors, alloyEventAndName, alloyRerunLoop, altostratErrors, altostratRerunLoop, altostratUtilities, altostratWebhook, accountIsolation, altostratCancel, alloyCancel };
+export { alloyErrors, alloyEventAndName, alloyRerunLoop, altostratErrors, altostratRerunLoop, altostratUtilities, altostratWebhook, accountIsolation, altostratCancel, alloyCancel, altostratBulkRerun, alloyBulkRerun };
 export * from "./definitions.ts";
 
 /** Every scenario, in the order they run. */
@@ -22,5 +23,7 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   alloyEventAndName,
   altostratCancel,
   alloyCancel,
+  altostratBulkRerun,
+  alloyBulkRerun,
   accountIsolation,
 ];
