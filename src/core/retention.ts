@@ -1,10 +1,13 @@
-import { purgeExpiredIdempotencyKeys, purgeRunsBefore } from "../store/index.ts";
+import { ACTIVE_RERUN_JOB_STATES } from "../domain/index.ts";
+import { purgeExpiredIdempotencyKeys, purgeRerunJobsBefore, purgeRunsBefore } from "../store/index.ts";
 import type { EngineDeps } from "./deps.ts";
 
 /** How much one purge removed. */
 export interface PurgeResult {
   runs: number;
   idempotencyKeys: number;
+  /** Bulk rerun jobs that ended before the window (their progress is all they hold). */
+  rerunJobs: number;
 }
 
 /** Options for purgeExpired. */
@@ -17,17 +20,22 @@ export interface PurgeOptions {
   maxBatches?: number;
 }
 
-/** Deletes finished runs (with their logs) older than the retention window, and expired idempotency keys. */
+/** Deletes finished runs (with their logs) and ended bulk rerun jobs older than the retention window, and expired idempotency keys. */
 export async function purgeExpired(deps: Pick<EngineDeps, "db" | "clock" | "config">, options: PurgeOptions = {}): Promise<PurgeResult> {
   const now = deps.clock();
   const days = options.days ?? deps.config.retentionDays;
   const batchSize = options.batchSize ?? 500;
   const maxBatches = options.maxBatches ?? 100;
   const cutoff = new Date(now.getTime() - days * 24 * 3600 * 1000);
-  const result: PurgeResult = { runs: 0, idempotencyKeys: 0 };
+  const result: PurgeResult = { runs: 0, idempotencyKeys: 0, rerunJobs: 0 };
   for (let i = 0; i < maxBatches; i++) {
     const n = await purgeRunsBefore(deps.db, cutoff, batchSize);
     result.runs += n;
+    if (n < batchSize) break;
+  }
+  for (let i = 0; i < maxBatches; i++) {
+    const n = await purgeRerunJobsBefore(deps.db, cutoff, batchSize, ACTIVE_RERUN_JOB_STATES);
+    result.rerunJobs += n;
     if (n < batchSize) break;
   }
   for (let i = 0; i < maxBatches; i++) {

@@ -61,6 +61,7 @@ export {
   advanceRerunJob,
   cancelRerunJobRow,
   nextRerunJobDue,
+  purgeRerunJobsBefore,
   type RerunJobRecord,
   type NewRerunJob,
   type RerunSource,

@@ -59,6 +59,19 @@ describe.each(storesUnderTest())("retention on $name", (store) => {
     await expect(engine.getRun(accountId, run.id)).rejects.toMatchObject({ code: "run_not_found" });
   });
 
+  it("purges bulk rerun jobs that ended before the window, and keeps active ones", async () => {
+    const accountId = await newAccount(engine);
+    const wf = await addWorkflow(engine, accountId);
+    const { job: ended } = await engine.createRerunJob({ accountId, workflowId: wf.id });
+    await engine.cancelRerunJob({ accountId, jobId: ended.id });
+    const { job: active } = await engine.createRerunJob({ accountId, workflowId: wf.id });
+    clock.advance(8 * DAY);
+    expect((await engine.purgeExpired()).rerunJobs).toBeGreaterThanOrEqual(1);
+    await expect(engine.getRerunJob({ accountId, jobId: ended.id })).rejects.toMatchObject({ code: "rerun_job_not_found" });
+    expect((await engine.getRerunJob({ accountId, jobId: active.id })).state).toBe("pending");
+    await engine.cancelRerunJob({ accountId, jobId: active.id });
+  });
+
   it("startRetention purges periodically until stopped", async () => {
     const accountId = await newAccount(engine);
     const wf = await addWorkflow(engine, accountId);

@@ -180,3 +180,17 @@ export async function nextRerunJobDue(db: Db, activeStates: readonly RerunJobSta
   const { rows } = await db.query<{ due: Date | null }>(`SELECT min(available_at) AS due FROM rerun_jobs WHERE state = ANY($1::text[])`, [activeStates]);
   return rows[0]?.due ?? undefined;
 }
+
+/** Deletes up to `limit` jobs that ended (completed, cancelled, failed) before `cutoff`; active jobs are kept. */
+export async function purgeRerunJobsBefore(db: Db, cutoff: Date, limit: number, activeStates: readonly RerunJobState[]): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `WITH doomed AS (
+       DELETE FROM rerun_jobs WHERE id IN (
+         SELECT id FROM rerun_jobs WHERE completed_at < $1 AND NOT state = ANY($3::text[])
+         LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM doomed`,
+    [cutoff, limit, activeStates],
+  );
+  return rows[0]?.n ?? 0;
+}
