@@ -178,6 +178,38 @@ describe("unstorable input", () => {
       headers: apiKey,
       bodies: (v) => [{ userId: v }, { statuses: [v] }],
     },
+    {
+      api: "altostrat",
+      operationId: "bulkRerunWorkflowRuns",
+      op: { path: "/workflows/{workflowId}/runs/rerun", method: "post" },
+      url: () => `${server.altostratUrl}/workflows/${ids.wf}/runs/rerun`,
+      headers: bearer,
+      bodies: (v) => [{ trigger_types: [v] }, { from: v }],
+    },
+    {
+      api: "altostrat",
+      operationId: "cancelRerunJob",
+      op: { path: "/workflows/rerun-jobs/{jobId}/cancel", method: "post" },
+      url: () => `${server.altostratUrl}/workflows/rerun-jobs/rrj_0000000000000000000000zzzz/cancel`,
+      headers: bearer,
+      bodies: (v) => [{ v }],
+    },
+    {
+      api: "alloy",
+      operationId: "bulkRerunWorkflowExecutions",
+      op: { path: "/workflows/{workflowId}/executions/rerun", method: "post" },
+      url: () => `${server.alloyUrl}/workflows/${ids.alloyWf}/executions/rerun`,
+      headers: apiKey,
+      bodies: (v) => [{ userId: v }, { executionModes: [v] }],
+    },
+    {
+      api: "alloy",
+      operationId: "cancelRerunJob",
+      op: { path: "/workflows/{workflowId}/rerun-jobs/{jobId}/cancel", method: "post" },
+      url: () => `${server.alloyUrl}/workflows/${ids.alloyWf}/rerun-jobs/rrj_0000000000000000000000zzzz/cancel`,
+      headers: apiKey,
+      bodies: (v) => [{ v }],
+    },
   ];
 
   it("covers every write operation of both APIs", () => {
