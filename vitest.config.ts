@@ -37,7 +37,10 @@ export default defineConfig({
       {
         // `npm run test:fast` runs this project alone with TEST_SANDBOX=in-thread (see test/support/sandbox.ts).
         extends: true,
-        test: { name: "fast", include: FAST, exclude: [...configDefaults.exclude, ...STARTS_PROCESSES] },
+        // Its files share their worker's module cache (isolate: false): the store driver, express and
+        // the validators load and compile once per worker instead of once per file. Each file still
+        // opens its own stores and servers, so no state is shared through them.
+        test: { name: "fast", include: FAST, exclude: [...configDefaults.exclude, ...STARTS_PROCESSES], isolate: false },
       },
       {
         extends: true,
