@@ -46,6 +46,8 @@ export function checkInputSchema(schema: unknown, path: string): Problem[] {
   if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return [{ path, message: "must be a JSON Schema object" }];
   const bytes = Buffer.byteLength(JSON.stringify(schema));
   if (bytes > MAX_INPUT_SCHEMA_BYTES) return [{ path, message: `must be at most ${MAX_INPUT_SCHEMA_BYTES} bytes as JSON (got ${bytes})` }];
+  // Both APIs deliver the input as a JSON object, so a schema for anything else could never be met.
+  if ((schema as { type?: unknown }).type !== "object") return [{ path: `${path}.type`, message: 'must be "object": the input a person delivers is a JSON object' }];
   const shape = findShapeProblem(schema);
   if (shape) return [{ path: shape.at ? `${path}.${shape.at}` : path, message: shape.message }];
   try {
