@@ -99,7 +99,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver a person's input to a waiting execution
-         * @description Answers an execution that waits at a `ui_interaction` step for a person (its `awaitingStepId`; its `status` reads `running`). `data` must match the step's input schema (else `400` `invalid_node_input` lists every problem, and the execution keeps waiting) and be at most 32 KiB as JSON. It becomes the step's result and the execution is queued again (`pending`). An execution that is not waiting at this step, or whose wait ran out, is refused with `409` `run_not_awaiting_input`; of two deliveries at once exactly one is taken and the other gets `409`. An execution that waits past the step's timeout fails, its last step result carrying the `code` `ui_interaction_timeout`.
+         * @description Answers an execution that waits at a `ui_interaction` step for a person (its `awaitingStepId`; its `status` reads `running`). `data` must match the step's input schema (else `400` `invalid_node_input` lists every problem, and the execution keeps waiting) and be at most 16 KiB as JSON. It becomes the step's result and the execution is queued again (`pending`). An execution that is not waiting at this step, or whose wait ran out, is refused with `409` `run_not_awaiting_input`; of two deliveries at once exactly one is taken and the other gets `409`. An execution that waits past the step's timeout fails, its last step result carrying the `code` `ui_interaction_timeout`.
          *
          *     Authenticate with your API key in the `Authorization` header (`bearer <API key>`); a missing or unknown key is refused with `401`.
          */
@@ -409,7 +409,7 @@ export interface components {
         /** @description A person's input for the step an execution waits at. */
         StepInputDelivery: {
             /**
-             * @description The input, checked against the step's input schema; it becomes the step's result. At most 32 KiB as JSON.
+             * @description The input, checked against the step's input schema; it becomes the step's result. At most 16 KiB as JSON.
              * @example {
              *       "approved": true
              *     }
@@ -591,7 +591,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Bad Request - The body is invalid (not JSON, not matching its schema, nested deeper than 64 levels, or with a string or key that cannot be stored), the input does not match the step's input schema or is larger than 32 KiB (`invalid_node_input`, each problem in `details`), or the API version is not supported. */
+        /** @description Bad Request - The body is invalid (not JSON, not matching its schema, nested deeper than 64 levels, or with a string or key that cannot be stored), the input does not match the step's input schema or is larger than 16 KiB (`invalid_node_input`, each problem in `details`), or the API version is not supported. */
         InvalidStepInput: {
             headers: {
                 [name: string]: unknown;

@@ -191,7 +191,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver a person's input to a waiting run
-         * @description Answers a run that is `awaiting_ui_interaction` at a `ui_interaction` node (its `awaiting_node_id`). The `input` must match the node's `input_schema` (else `422` `invalid_node_input` lists every problem, and the run keeps waiting) and be at most 32 KiB as JSON. The input becomes the node's output (a `success` log entry) and the run is queued again (`pending`), continuing after the node; no worker was held while it waited. A run that is not waiting at this node, or whose wait ran out, is refused with `409` `run_not_awaiting_input`; of two deliveries at once exactly one is taken and the other gets `409`. A run that waits past the node's `timeout_seconds` fails with a log entry whose `code` is `ui_interaction_timeout`.
+         * @description Answers a run that is `awaiting_ui_interaction` at a `ui_interaction` node (its `awaiting_node_id`). The `input` must match the node's `input_schema` (else `422` `invalid_node_input` lists every problem, and the run keeps waiting) and be at most 16 KiB as JSON. The input becomes the node's output (a `success` log entry) and the run is queued again (`pending`), continuing after the node; no worker was held while it waited. A run that is not waiting at this node, or whose wait ran out, is refused with `409` `run_not_awaiting_input`; of two deliveries at once exactly one is taken and the other gets `409`. A run that waits past the node's `timeout_seconds` fails with a log entry whose `code` is `ui_interaction_timeout`.
          */
         post: operations["deliverWorkflowRunNodeInput"];
         delete?: never;
@@ -363,7 +363,7 @@ export interface components {
         /** @description A person's input for the node a run waits at. */
         DeliverNodeInputRequest: {
             /**
-             * @description The input, checked against the node's `input_schema`; it becomes the node's output. At most 32 KiB as JSON.
+             * @description The input, checked against the node's `input_schema`; it becomes the node's output. At most 16 KiB as JSON.
              * @example {
              *       "approved": true
              *     }
@@ -869,7 +869,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Unprocessable Entity - The input does not match the node's `input_schema` (or is larger than 32 KiB); `errors` lists each problem with its place in the body. */
+        /** @description Unprocessable Entity - The input does not match the node's `input_schema` (or is larger than 16 KiB); `errors` lists each problem with its place in the body. */
         InvalidNodeInput: {
             headers: {
                 [name: string]: unknown;

@@ -10,7 +10,7 @@ export const MAX_INPUT_SCHEMA_BYTES = 16 * 1024;
 /** Deepest nesting of the input schema's objects and arrays. */
 export const MAX_INPUT_SCHEMA_DEPTH = 32;
 /** Largest input a person may deliver, as UTF-8 JSON; it becomes the node's output. */
-export const MAX_INPUT_BYTES = 32 * 1024;
+export const MAX_INPUT_BYTES = 16 * 1024;
 /** Most validation errors an answer lists. */
 const MAX_REPORTED_ERRORS = 20;
 /**
