@@ -2,7 +2,7 @@
 // person's input with it: the schema is bounded (size, depth, no regular expressions, no references
 // outside itself) when the definition is saved, and the input is bounded when it is delivered.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_INPUT_BYTES, MAX_INPUT_SCHEMA_BYTES, MAX_INPUT_SCHEMA_DEPTH } from "../../src/core/index.ts";
+import { MAX_DEFINITION_INPUT_SCHEMA_BYTES, MAX_INPUT_BYTES, MAX_INPUT_SCHEMA_BYTES, MAX_INPUT_SCHEMA_DEPTH } from "../../src/core/index.ts";
 import { expectError } from "../support/error-body.ts";
 import { createAltostratWorkflow, executeAltostrat } from "../support/http-runs.ts";
 import { startServerWithTenant, waitFor, type TestServer, type TestTenant } from "../support/servers.ts";
@@ -42,6 +42,18 @@ describe("ui_interaction schemas and inputs from adversarial tenants", () => {
     expect(await refusal(withDescription(MAX_INPUT_SCHEMA_BYTES - overhead + 1))).toEqual([{ path: at, message: expect.stringContaining(`at most ${MAX_INPUT_SCHEMA_BYTES} bytes`) }]);
     const { response } = await tenant.altostrat.POST("/workflows", { body: { name: "big", definition: waitingOn(withDescription(MAX_INPUT_SCHEMA_BYTES - overhead)) } });
     expect(response.status).toBe(201);
+  });
+
+  it(`refuses a definition whose input schemas together exceed ${MAX_DEFINITION_INPUT_SCHEMA_BYTES} bytes, before compiling any`, async () => {
+    const schema = { type: "object", description: "d".repeat(MAX_INPUT_SCHEMA_BYTES - 100) };
+    const count = Math.floor(MAX_DEFINITION_INPUT_SCHEMA_BYTES / Buffer.byteLength(JSON.stringify(schema))) + 1;
+    const definition = {
+      nodes: [{ id: "t", type: "trigger" as const }, ...Array.from({ length: count }, (_, i) => ({ id: `ask${i}`, type: "ui_interaction" as const, config: { input_schema: schema } }))],
+      edges: Array.from({ length: count }, (_, i) => ({ source: i === 0 ? "t" : `ask${i - 1}`, target: `ask${i}` })),
+    };
+    const { response, error } = await tenant.altostrat.POST("/workflows", { body: { name: "many", definition } });
+    expect(response.status).toBe(422);
+    expect(error!.errors).toEqual([{ path: "/body/definition/nodes", message: expect.stringContaining(`total at most ${MAX_DEFINITION_INPUT_SCHEMA_BYTES} bytes`) }]);
   });
 
   it(`refuses a schema nested deeper than ${MAX_INPUT_SCHEMA_DEPTH} levels`, async () => {

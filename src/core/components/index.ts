@@ -32,5 +32,5 @@ export { isTruthy } from "./condition.ts";
 export { MAX_DELAY_SECONDS } from "./delay.ts";
 export { MAX_HTTP_TIMEOUT_MS } from "./http-request.ts";
 export { DEFAULT_UI_TIMEOUT_SECONDS, MAX_UI_TIMEOUT_SECONDS, MIN_UI_TIMEOUT_SECONDS, inputSchemaOf } from "./ui-interaction.ts";
-export { MAX_INPUT_BYTES, MAX_INPUT_SCHEMA_BYTES, MAX_INPUT_SCHEMA_DEPTH, validateInput } from "./ui-input-schema.ts";
+export { MAX_DEFINITION_INPUT_SCHEMA_BYTES, MAX_INPUT_BYTES, MAX_INPUT_SCHEMA_BYTES, MAX_INPUT_SCHEMA_DEPTH, inputSchemaBytes, validateInput } from "./ui-input-schema.ts";
 export { triggerComponent, httpRequestComponent, transformComponent, conditionComponent, delayComponent, failComponent, uiInteractionComponent };
