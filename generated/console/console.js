@@ -546,7 +546,8 @@ function createAlloySource(baseUrl, apiKey, controls) {
     async getRun(_workflowId, executionId) {
       const execution = await getExecution(executionId);
       const failedStep = execution.status === "failed" ? execution.results.at(-1) : void 0;
-      return { ...toRow(execution), error: failedStep ? readStepError(failedStep.data) : null, logs: execution.results.map(toNodeLog) };
+      const error = failedStep ? readStepError(failedStep.data) : null;
+      return { ...toRow(execution), error, logs: execution.results.map(toNodeLog), awaitingNode: execution.awaitingStepId ?? null };
     },
     async rerun(workflowId, executionId) {
       const answer = unwrap(await client.POST("/workflows/{workflowId}/rerun/{executionId}", { params: { path: { workflowId, executionId } } }));
@@ -554,6 +555,10 @@ function createAlloySource(baseUrl, apiKey, controls) {
     },
     resumeFrom() {
       return Promise.reject(new Error("The Alloy contract has no resume-from operation."));
+    },
+    async deliverInput(workflowId, executionId, stepId, data) {
+      const path = { workflowId, executionId, stepId };
+      return unwrap(await client.POST("/workflows/{workflowId}/executions/{executionId}/steps/{stepId}/input", { params: { path }, body: { data } })).status;
     },
     callDetected: (operation, params, body) => callDetectedOperation(client, operation, params, body)
   };
@@ -605,6 +610,7 @@ function createAltostratSource(baseUrl, token, controls) {
       return {
         ...toRow2(run),
         error: run.error_message ?? null,
+        awaitingNode: run.awaiting_node_id ?? null,
         logs: (run.logs ?? []).map((log) => ({
           nodeId: log.node_id,
           component: log.component_id ?? null,
@@ -624,6 +630,10 @@ function createAltostratSource(baseUrl, token, controls) {
       const headers = { "Idempotency-Key": newIdempotencyKey() };
       const answer = unwrap(await client.POST("/workflows/runs/{runId}/resume-from/{nodeId}", { params: { path: { runId, nodeId }, header: headers } }));
       return toRow2(answer.new_run);
+    },
+    async deliverInput(_workflowId, runId, nodeId, input) {
+      const answer = unwrap(await client.POST("/workflows/runs/{runId}/nodes/{nodeId}/input", { params: { path: { runId, nodeId } }, body: { input } }));
+      return answer.run.status;
     },
     callDetected: (operation, params, body) => callDetectedOperation(client, operation, params, body)
   };
@@ -763,8 +773,20 @@ function renderRunDetail(run, askedId, controls, actions2) {
     run.id !== askedId ? el("p", { class: "warning" }, `The API answered with run ${run.id}: a static mock answers every id with its example.`) : null,
     el("p", {}, `Trigger: ${run.trigger ?? "—"} · started ${formatTime(run.startedAt)} · ended ${formatTime(run.endedAt)}`, run.rerunOf ? el("span", {}, " · ", lineageLink(run.rerunOf, actions2)) : null),
     run.error ? el("p", { class: "error-text" }, run.error) : null,
+    run.awaitingNode ? renderInputForm(run.id, run.awaitingNode, actions2) : null,
     el("h3", {}, "Node logs"),
     run.logs.length > 0 ? el("table", { class: "logs" }, el("thead", {}, el("tr", {}, ...head)), el("tbody", {}, ...rows)) : el("p", { class: "empty" }, "No node has run yet.")
+  );
+}
+function renderInputForm(runId, nodeId, actions2) {
+  const text = el("textarea", { id: "input-body", rows: "4", "aria-label": `Input for node ${nodeId} (a JSON object)` });
+  text.value = "{}";
+  return el(
+    "section",
+    { id: "awaiting-input", "data-run-id": runId, "data-node-id": nodeId },
+    el("h3", {}, "Waiting for input at ", el("code", {}, nodeId)),
+    text,
+    el("button", { type: "button", onclick: () => actions2.deliverInput(runId, nodeId, text.value) }, "Deliver input")
   );
 }
 function lineageLink(rerunOf, actions2) {
@@ -801,6 +823,11 @@ var actions = {
     const cancel = source.controls.cancel;
     if (!cancel) return "the contract has no cancel operation.";
     return `accepted ${JSON.stringify(await source.callDetected(cancel, { workflowId, runId, executionId: runId }))}`;
+  }),
+  deliverInput: (runId, nodeId, text) => act(`Input for ${runId} at ${nodeId}`, async (source, workflowId) => {
+    const input = JSON.parse(text);
+    if (input === null || typeof input !== "object" || Array.isArray(input)) return "the input must be a JSON object.";
+    return `delivered; the run is ${await source.deliverInput(workflowId, runId, nodeId, input)}.`;
   })
 };
 async function act(label, run) {
@@ -852,7 +879,22 @@ async function followStartedHere(source, workflowId, listed) {
 function draw(source) {
   byId("runs").replaceWith(renderRunTable(state.runs, state.selectedId, source.controls, actions));
   const detail = state.detail && state.selectedId ? renderRunDetail(state.detail, state.selectedId, source.controls, actions) : el("section", { id: "detail" });
+  const typing = readTypedInput();
   byId("detail").replaceWith(detail);
+  restoreTypedInput(typing);
+}
+function readTypedInput() {
+  const box = document.getElementById("awaiting-input");
+  const text = box?.querySelector("textarea");
+  if (!box || !text) return void 0;
+  return { key: `${box.dataset.runId}/${box.dataset.nodeId}`, value: text.value, focused: document.activeElement === text };
+}
+function restoreTypedInput(typing) {
+  const box = document.getElementById("awaiting-input");
+  const text = box?.querySelector("textarea");
+  if (!typing || !box || !text || `${box.dataset.runId}/${box.dataset.nodeId}` !== typing.key) return;
+  text.value = typing.value;
+  if (typing.focused) text.focus();
 }
 function report(message, failed = false) {
   const line = byId("message");
