@@ -33,7 +33,8 @@ export interface ExecutionTools {
  * a durable delay, or copied by resume-from-node) are not run again; their outputs seed the context.
  *
  * Delivery is at-least-once per node: a node's success log is its commit point. Logs of nodes that
- * act only inside the engine (trigger, transform, condition) are kept until the run ends, defers, or
+ * act only inside the engine (trigger, transform, condition) are kept until the run ends, defers,
+ * parks at a ui_interaction node (which writes no log itself: the person's input becomes it), or
  * reaches a node with side effects (http_request), whose log is written before the next node runs;
  * so a run usually costs one write. If a worker dies, the run is reclaimed and every node without a
  * written log runs again: an HTTP call at most once more, engine-only nodes harmlessly. Nodes whose
