@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isDomainError, type Engine } from "../../src/core/index.ts";
 import type { Db } from "../../src/store/index.ts";
-import type { ManualClock } from "../support/clock.ts";
+import { createManualClock, type ManualClock } from "../support/clock.ts";
 import { addWorkflow, createTestEngine, newAccount } from "../support/engine.ts";
 import { storesUnderTest, type SharedStore } from "../support/stores.ts";
 import { APPROVAL, LINEAR } from "../support/workflows.ts";
@@ -166,5 +166,33 @@ describe.each(storesUnderTest())("runs waiting for a person on $name", (store) =
     const { run } = await waitingRun();
     await engine.purgeExpired({ days: 0 });
     expect((await engine.getRun(accountId, run.id)).status).toBe("awaiting_ui_interaction");
+  });
+});
+
+describe.each(storesUnderTest())("a wait for a person outlives its process on $name", (store) => {
+  it("a run parked before a restart is failed on time by a worker of the next process", async () => {
+    const shared = await store.openShared();
+    const clock = createManualClock();
+    let db = await shared.open();
+    let engine = createTestEngine(db, { clock }).engine;
+    try {
+      const accountId = await newAccount(engine);
+      const wf = await addWorkflow(engine, accountId, APPROVAL);
+      const { run } = await engine.executeWorkflow({ accountId, workflowId: wf.id, payload: { amount: 1 } });
+      await engine.createWorker().drain();
+      expect((await engine.getRun(accountId, run.id)).status).toBe("awaiting_ui_interaction");
+      // The process ends; an hour later another one opens the same store.
+      await engine.close();
+      await db.close();
+      clock.advance(HOUR);
+      db = await shared.open();
+      engine = createTestEngine(db, { clock }).engine;
+      await engine.createWorker().tick();
+      expect(await engine.getRun(accountId, run.id)).toMatchObject({ status: "failed", errorMessage: expect.stringContaining("no input arrived") });
+    } finally {
+      await engine.close();
+      await db.close();
+      await shared.dispose();
+    }
   });
 });
