@@ -8,8 +8,8 @@ const FAST = ["test/*.test.ts", "test/{apis,auth,bin,cli,client,console,core,dom
 /** Tests of src/ that start processes, so they run only with the other suites. */
 const STARTS_PROCESSES = [
   "test/apis/admin/admin-app.test.ts", // a server: its sandbox processes
-  "test/apis/alloy/{alloy-runs,cancel,handlers}.test.ts",
-  "test/apis/altostrat/{altostrat-runs,cancel,handlers,smoke}.test.ts",
+  "test/apis/alloy/{alloy-runs,cancel,handlers,ui-input}.test.ts",
+  "test/apis/altostrat/{altostrat-runs,cancel,handlers,smoke,ui-input}.test.ts",
   "test/apis/http/{console-route,create-api-app,date-time}.test.ts",
   "test/apis/http/cors.test.ts", // a server and Prism
   "test/apis/http/error-answers.test.ts",

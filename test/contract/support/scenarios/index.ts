@@ -7,8 +7,9 @@ import { altostratRerunLoop } from "./altostrat-rerun.ts";
 import { altostratUtilities } from "./altostrat-utilities.ts";
 import { alloyCancel, altostratCancel } from "./cancel.ts";
 import { accountIsolation } from "./isolation.ts";
+import { alloyUiInput, altostratUiInput } from "./ui-input.ts";
 
-export { alloyErrors, alloyEventAndName, alloyRerunLoop, altostratErrors, altostratRerunLoop, altostratUtilities, altostratWebhook, accountIsolation, altostratCancel, alloyCancel };
+export { alloyErrors, alloyEventAndName, alloyRerunLoop, altostratErrors, altostratRerunLoop, altostratUtilities, altostratWebhook, accountIsolation, altostratCancel, alloyCancel, altostratUiInput, alloyUiInput };
 export * from "./definitions.ts";
 
 /** Every scenario, in the order they run. */
@@ -22,5 +23,7 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   alloyEventAndName,
   altostratCancel,
   alloyCancel,
+  altostratUiInput,
+  alloyUiInput,
   accountIsolation,
 ];
