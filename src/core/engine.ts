@@ -1,4 +1,4 @@
-import type { AccountRecord, ApiKeyRecord, RerunJobRecord, WorkflowRecord } from "../store/index.ts";
+import type { AccountRecord, ApiKeyRecord, RerunJobRecord, RunRecord, WorkflowRecord } from "../store/index.ts";
 import * as accounts from "./accounts.ts";
 import * as bulkRerun from "./bulk-rerun.ts";
 import * as cancel from "./cancel.ts";
@@ -12,6 +12,7 @@ import { startRerunJobRunner, type RerunJobRunner, type RerunJobRunnerOptions } 
 import { createRunQueue } from "./run-queue.ts";
 import { purgeExpired, startRetention, type PurgeOptions, type PurgeResult, type RetentionTask } from "./retention.ts";
 import * as runs from "./runs.ts";
+import * as uiInput from "./ui-input.ts";
 import { createWorker, type Worker, type WorkerOptions } from "./worker.ts";
 import * as workflows from "./workflows.ts";
 import type { StartedRun } from "./idempotency.ts";
@@ -53,6 +54,8 @@ export interface Engine {
   cancelRerunJob(ref: bulkRerun.RerunJobRef): Promise<RerunJobRecord>;
   /** Starts queueing the pages of due bulk rerun jobs (every serving process runs one). */
   startRerunJobRunner(options?: RerunJobRunnerOptions): RerunJobRunner;
+  /** Delivers a person's input to a run waiting at a ui_interaction node; the run is queued again. */
+  deliverInput(input: uiInput.DeliverInput): Promise<RunRecord>;
   purgeExpired(options?: PurgeOptions): Promise<PurgeResult>;
   createWorker(options?: WorkerOptions): Worker;
   startRetention(options?: PurgeOptions & { intervalMs?: number; clock?: () => Date; onError?: (err: unknown) => void; onPurged?: (result: PurgeResult) => void }): RetentionTask;
@@ -110,6 +113,7 @@ export function createEngine(options: EngineOptions): Engine {
     getRerunJob: guard((ref) => bulkRerun.getRerunJob(deps, ref)),
     cancelRerunJob: guard((ref) => bulkRerun.cancelRerunJob(deps, ref)),
     startRerunJobRunner: (opts) => startRerunJobRunner(deps, opts),
+    deliverInput: guard((input) => uiInput.deliverInput(deps, input)),
     purgeExpired: guard(async (opts) => {
       const result = await purgeExpired(deps, opts);
       finishedRuns.clear();

@@ -18,6 +18,7 @@ export { MAX_CANCEL_BATCH, type CancelRunInput, type CancelledRun, type CancelRu
 export type { PurgeOptions, PurgeResult, RetentionTask } from "./retention.ts";
 export { MAX_ACTIVE_RERUN_JOBS, RERUN_JOB_ID_PREFIX, type CreateRerunJobInput, type RerunFilter, type RerunJobRef, type StartedRerunJob } from "./bulk-rerun.ts";
 export type { RerunJobRunner, RerunJobRunnerOptions } from "./rerun-job-runner.ts";
+export type { DeliverInput } from "./ui-input.ts";
 export type { RunOutcome } from "./executor.ts";
 export type { Worker, WorkerOptions, WorkerEvent } from "./worker.ts";
 export {
@@ -33,6 +34,13 @@ export {
   isTruthy,
   MAX_DELAY_SECONDS,
   MAX_HTTP_TIMEOUT_MS,
+  MAX_UI_TIMEOUT_SECONDS,
+  MIN_UI_TIMEOUT_SECONDS,
+  DEFAULT_UI_TIMEOUT_SECONDS,
+  MAX_INPUT_BYTES,
+  MAX_INPUT_SCHEMA_BYTES,
+  MAX_DEFINITION_INPUT_SCHEMA_BYTES,
+  MAX_INPUT_SCHEMA_DEPTH,
   triggerComponent,
   httpRequestComponent,
   transformComponent,

@@ -11,6 +11,8 @@ export const DOMAIN_ERROR_CODES = [
   "rerun_job_not_found",
   "rerun_job_not_cancellable",
   "too_many_rerun_jobs",
+  "run_not_awaiting_input",
+  "invalid_node_input",
   "idempotency_key_in_use",
   "idempotency_key_mismatch",
   "invalid_workflow_definition",
@@ -40,6 +42,7 @@ export const NODE_ERROR_CODES = [
   "request_failed",
   "response_too_large",
   "run_cancelled",
+  "ui_interaction_timeout",
 ] as const;
 /** One of {@link NODE_ERROR_CODES}. */
 export type NodeErrorCode = (typeof NODE_ERROR_CODES)[number];

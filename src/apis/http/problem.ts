@@ -45,6 +45,8 @@ const DOMAIN_STATUS = Object.freeze({
   rerun_job_not_found: 404,
   rerun_job_not_cancellable: 409,
   too_many_rerun_jobs: 429,
+  run_not_awaiting_input: 409,
+  invalid_node_input: 422,
   idempotency_key_in_use: 409,
   idempotency_key_mismatch: 422,
   invalid_workflow_definition: 422,

@@ -8,8 +8,24 @@ import { altostratUtilities } from "./altostrat-utilities.ts";
 import { alloyBulkRerun, altostratBulkRerun } from "./bulk-rerun.ts";
 import { alloyCancel, altostratCancel } from "./cancel.ts";
 import { accountIsolation } from "./isolation.ts";
+import { alloyUiInput, altostratUiInput } from "./ui-input.ts";
 
-export { alloyErrors, alloyEventAndName, alloyRerunLoop, altostratErrors, altostratRerunLoop, altostratUtilities, altostratWebhook, accountIsolation, altostratCancel, alloyCancel, altostratBulkRerun, alloyBulkRerun };
+export {
+  alloyErrors,
+  alloyEventAndName,
+  alloyRerunLoop,
+  altostratErrors,
+  altostratRerunLoop,
+  altostratUtilities,
+  altostratWebhook,
+  accountIsolation,
+  altostratCancel,
+  alloyCancel,
+  altostratUiInput,
+  alloyUiInput,
+  altostratBulkRerun,
+  alloyBulkRerun,
+};
 export * from "./definitions.ts";
 
 /** Every scenario, in the order they run. */
@@ -25,5 +41,7 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   alloyCancel,
   altostratBulkRerun,
   alloyBulkRerun,
+  altostratUiInput,
+  alloyUiInput,
   accountIsolation,
 ];
