@@ -75,6 +75,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       allowPrivateNetworks: config.outbound.allowPrivateNetworks,
       httpTimeoutMs: config.outbound.requestTimeoutMs,
       ...config.runLimits,
+      payloadMaxBytes: config.server.bodyLimitBytes,
     },
     sandbox,
   });

@@ -28,6 +28,11 @@ export interface EngineConfig {
   runMaxOutputBytes: number;
   /** Wall-clock budget of one execution of a run, durable delays excluded (default 10 minutes). */
   runTimeBudgetMs: number;
+  /**
+   * Largest trigger payload a rerun may be given by replacing or merging (default 1 MiB, the default
+   * request body limit; the server passes its BODY_LIMIT), so merges cannot grow a payload run after run.
+   */
+  payloadMaxBytes: number;
 }
 
 /** Defaults for EngineConfig. */
@@ -43,6 +48,7 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = Object.freeze({
   nodeMaxOutputBytes: 2 * 1024 * 1024,
   runMaxOutputBytes: 8 * 1024 * 1024,
   runTimeBudgetMs: 600_000,
+  payloadMaxBytes: 1024 * 1024,
 });
 
 /** What every verb receives: the store and the injected world (clock, ids, network). */
