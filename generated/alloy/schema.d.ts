@@ -346,7 +346,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /**
-             * @description How `data` is applied: `replace` (the default) uses it as the new input; `merge` sets its top-level keys over the earlier input's, keeping the others (the earlier input must be an object). Only meaningful with `data`, and refused without it.
+             * @description How `data` is applied: `replace` (the default) uses it as the new input; `merge` sets its top-level keys over the earlier input's, keeping the others (the earlier input must be an object). Ignored without `data`.
              * @default replace
              * @example merge
              * @enum {string}

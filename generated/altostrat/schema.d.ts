@@ -483,7 +483,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /**
-             * @description How `payload` is applied: `replace` (the default) uses it as the new trigger payload; `merge` sets its top-level keys over the original payload's, keeping the others (the original payload must be an object). Only meaningful with `payload`, and refused without it.
+             * @description How `payload` is applied: `replace` (the default) uses it as the new trigger payload; `merge` sets its top-level keys over the original payload's, keeping the others (the original payload must be an object). Ignored without `payload`.
              * @default replace
              * @example merge
              * @enum {string}

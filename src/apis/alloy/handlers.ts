@@ -70,7 +70,7 @@ export function createAlloyHandlers(engine: Engine): HandlerMap<operations, Allo
       if (!WORKFLOW_ID.test(path.workflowId)) throw new DomainError("workflow_not_found", `Workflow ${path.workflowId} not found`);
       try {
         if (!EXECUTION_ID.test(path.executionId)) throw new DomainError("run_not_found", `Run ${path.executionId} not found`);
-        const overrides = readRerunOverrides({ payload: body?.data, mode: body?.dataMode, version: body?.version }, "/body/dataMode");
+        const overrides = readRerunOverrides({ payload: body?.data, mode: body?.dataMode, version: body?.version });
         const started = await engine.rerunRun({ accountId: context.accountId, runId: path.executionId, workflowId: path.workflowId, ...overrides });
         return { status: 200, body: { message: "success", executionId: started.run.id } };
       } catch (err) {

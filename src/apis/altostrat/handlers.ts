@@ -94,7 +94,7 @@ export function createAltostratHandlers(engine: Engine): HandlerMap<operations, 
         accountId: context.accountId,
         runId: path.runId,
         idempotencyKey: header["Idempotency-Key"],
-        ...readRerunOverrides({ payload: body?.payload, mode: body?.payload_mode, version: body?.version }, "/body/payload_mode"),
+        ...readRerunOverrides({ payload: body?.payload, mode: body?.payload_mode, version: body?.version }),
       });
       return {
         status: 202,
