@@ -84,7 +84,10 @@ function spawnNode(args: string[]): Promise<{ code: number; output: string }> {
 }
 
 /** The Arazzo workflows that need state across calls, and so run only against a real server. */
-export const STATEFUL_WORKFLOWS: Readonly<Record<"altostrat" | "alloy", string[]>> = { altostrat: ["rerun-loop"], alloy: ["rerun-loop"] };
+export const STATEFUL_WORKFLOWS: Readonly<Record<"altostrat" | "alloy", string[]>> = {
+  altostrat: ["rerun-loop", "cancel-then-rerun"],
+  alloy: ["rerun-loop", "cancel-then-rerun"],
+};
 
 /** Arazzo file of each API. */
 export const ARAZZO_FILES = { altostrat: "openapi/arazzo/altostrat-rerun.arazzo.yaml", alloy: "openapi/arazzo/alloy-rerun.arazzo.yaml" } as const;

@@ -7,8 +7,9 @@ import { altostratRerunLoop } from "./altostrat-rerun.ts";
 import { altostratUtilities } from "./altostrat-utilities.ts";
 import { alloyCancel, altostratCancel } from "./cancel.ts";
 import { accountIsolation } from "./isolation.ts";
+import { alloyRerunWithBody, altostratRerunWithBody } from "./rerun-overrides.ts";
 
-export { alloyErrors, alloyEventAndName, alloyRerunLoop, altostratErrors, altostratRerunLoop, altostratUtilities, altostratWebhook, accountIsolation, altostratCancel, alloyCancel };
+export { alloyErrors, alloyEventAndName, alloyRerunLoop, altostratErrors, altostratRerunLoop, altostratUtilities, altostratWebhook, accountIsolation, altostratCancel, alloyCancel, altostratRerunWithBody, alloyRerunWithBody };
 export * from "./definitions.ts";
 
 /** Every scenario, in the order they run. */
@@ -23,4 +24,6 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   altostratCancel,
   alloyCancel,
   accountIsolation,
+  altostratRerunWithBody,
+  alloyRerunWithBody,
 ];
