@@ -48,9 +48,9 @@ export const altostratRerunWithBody: Scenario = {
 
     const plain = (body: Body, init: { headers?: Record<string, string>; bodySerializer?: (b: unknown) => string } = {}) =>
       t.altostrat.POST("/workflows/runs/{runId}/rerun", { params: { path: { runId }, header: {} }, body, ...init });
-    const wrongType = await plain({ payload: ["not", "an", "object"] } as never, { headers: t.prefer({ code: 400, example: "bodyNotAnObject" }) });
-    await t.check("a payload that is not an object is 400 validation_failed", BOTH, () => expectError(API, "rerunWorkflowRun", wrongType, 400, "validation_failed"));
-    // Bodies no server takes; decided on the server (the static mock answers them only on request).
+    // Bodies no server takes; decided on the server (the mock answers an invalid request with the operation's first 422).
+    const wrongType = await plain({ payload: ["not", "an", "object"] } as never);
+    await t.check("a payload that is not an object is 400 validation_failed", SERVER, () => expectError(API, "rerunWorkflowRun", wrongType, 400, "validation_failed"));
     const oversized = await plain({ payload: { padding: "x".repeat(OVER_BODY_LIMIT) } });
     await t.check("a body over the server's limit is 413 payload_too_large", SERVER, () => expectError(API, "rerunWorkflowRun", oversized, 413, "payload_too_large"));
     const plainText = await plain({ payload: changed }, { bodySerializer: (b) => JSON.stringify(b), headers: { "content-type": "text/plain" } });
@@ -85,9 +85,9 @@ export const alloyRerunWithBody: Scenario = {
       assert.deepEqual(second.data?.inputs, [{ connectorId: "trigger", data: { ...data, ...changed } }]);
     });
 
-    const wrongType = await rerun({ dataMode: "patch" } as never, { headers: t.prefer({ code: 400, example: "validationFailed" }) });
-    await t.check("an unknown dataMode is 400 validation_failed", BOTH, () => expectError(API, "rerunWorkflowExecution", wrongType, 400, "validation_failed"));
-    // Bodies no server takes; decided on the server (the static mock answers them only on request).
+    // Bodies no server takes; decided on the server (the mock answers an invalid request with the operation's first 422).
+    const wrongType = await rerun({ dataMode: "patch" } as never);
+    await t.check("an unknown dataMode is 400 validation_failed", SERVER, () => expectError(API, "rerunWorkflowExecution", wrongType, 400, "validation_failed"));
     const oversized = await rerun({ data: { padding: "x".repeat(OVER_BODY_LIMIT) } });
     await t.check("a body over the server's limit is 413 payload_too_large", SERVER, () => expectError(API, "rerunWorkflowExecution", oversized, 413, "payload_too_large"));
     const plainText = await rerun({ data: changed }, { bodySerializer: (b) => JSON.stringify(b), headers: { "content-type": "text/plain" } });
