@@ -29,8 +29,9 @@ export interface EngineConfig {
   /** Wall-clock budget of one execution of a run, durable delays excluded (default 10 minutes). */
   runTimeBudgetMs: number;
   /**
-   * Largest trigger payload a rerun may be given by replacing or merging (default 1 MiB, the default
-   * request body limit; the server passes its BODY_LIMIT), so merges cannot grow a payload run after run.
+   * Largest trigger payload a rerun's merge may produce (default 1 MiB, the default request body
+   * limit; the server passes its BODY_LIMIT), so merges cannot grow a payload rerun after rerun. A
+   * replacing payload, like an execution's, is bounded by the request that carries it.
    */
   payloadMaxBytes: number;
 }

@@ -33,9 +33,9 @@ export interface RerunInput extends Omit<ResumeInput, "nodeId"> {
  * Queues a new run of the same workflow, linked by `rerun_of` and `root_run_id`, with a copy of the
  * source's trigger payload (or `payload` replacing it or merged over it) and the workflow's current
  * version (or, with `version: original`, the source's). Never changes the source. Which sources may
- * be rerun, the merge and the payload's bound are applied by the statement that queues. The
- * overrides are part of the request an idempotency key remembers; an override equal to the default
- * (`current`, `replace`) counts as absent, so it names the same request.
+ * be rerun, the merge and its size bound are applied by the statement that queues. The
+ * overrides are part of the request an idempotency key remembers; asking for a default (`version:
+ * current`, or `replace` for a payload) names the same request as leaving it out.
  */
 export async function rerunRun(deps: Deps, input: RerunInput): Promise<StartedRun> {
   const { payloadMode, version } = readOverrides(input);

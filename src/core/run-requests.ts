@@ -22,7 +22,7 @@ export async function queueRuns(db: Db, requests: QueueRequest[], limits: QueueL
   return outcomes.map((outcome, i) => (outcome.run ? { ok: true, value: outcome.run } : { ok: false, error: refusalError(requests[i]!, outcome.refusal) }));
 }
 
-/** Bounds the statement applies to what a request asks for (a replaced or merged payload). */
+/** Bounds the statement applies to what a request asks for (a merged payload). */
 export interface QueueLimits {
   payloadMaxBytes?: number;
 }
@@ -53,6 +53,6 @@ function refusalError(request: QueueRequest, refusal: QueueRefusal): DomainError
         { details: { sourcePayloadType: refusal.sourcePayloadType } },
       );
     case "payload_too_large":
-      return new DomainError("payload_too_large", `The rerun's trigger payload would be larger than the server accepts`);
+      return new DomainError("payload_too_large", `The rerun's merged trigger payload would be larger than the server accepts`);
   }
 }

@@ -46,7 +46,10 @@ export interface QueueRequest {
 /** What the caller decides and the statement applies: the source statuses a rerun or resume may start from. */
 export interface QueueRule {
   rerunnableStatuses: readonly RunStatus[];
-  /** Largest payload a `payloadMode` request may end up with, measured as the store renders it (jsonb text). */
+  /**
+   * Largest payload a merge may produce, measured as the store renders it (jsonb text). A replacing
+   * payload, like an execution's, is bounded by the request that carried it, not here.
+   */
   payloadMaxBytes?: number;
 }
 
@@ -78,8 +81,8 @@ type OutcomeRow = Partial<RunRecord> & {
  * or (Alloy's path) another workflow's (`run_not_found`), when the source's status is not in
  * `rule.rerunnableStatuses` (`run_not_rerunnable`), when the workflow is not the account's
  * (`workflow_not_found`), when a merge meets a source payload that is not an object
- * (`payload_not_mergeable`), or when the payload a `payloadMode` asks for exceeds
- * `rule.payloadMaxBytes` (`payload_too_large`), checked in that order. The payload a rerun runs with
+ * (`payload_not_mergeable`), or when a merged payload exceeds `rule.payloadMaxBytes`
+ * (`payload_too_large`), checked in that order. The payload a rerun runs with
  * (the source's, replaced or merged) and the version it runs (`version`) are decided here too.
  */
 export async function insertRunBatch(db: Db, requests: QueueRequest[], rule: QueueRule): Promise<QueueOutcome[]> {
@@ -116,7 +119,7 @@ export async function insertRunBatch(db: Db, requests: QueueRequest[], rule: Que
                 WHEN req.source_id IS NOT NULL AND NOT s.status = ANY($2::text[]) THEN 'run_not_rerunnable'
                 WHEN w.id IS NULL THEN 'workflow_not_found'
                 WHEN req.payload_mode = 'merge' AND jsonb_typeof(s.trigger_payload) <> 'object' THEN 'payload_not_mergeable'
-                WHEN req.payload_mode IS NOT NULL AND octet_length(p.payload::text) > $3::int THEN 'payload_too_large'
+                WHEN req.payload_mode = 'merge' AND octet_length(p.payload::text) > $3::int THEN 'payload_too_large'
               END AS refusal
        FROM req
        LEFT JOIN runs s ON req.source_id IS NOT NULL AND s.id = req.source_id AND s.account_id = req.account_id

@@ -99,6 +99,7 @@ describe.each(storesUnderTest())("insertRunBatch on $name", (store) => {
         rerun({ payload: { n: -1, added: { deep: 1 } }, payloadMode: "merge", version: "current" }),
         rerun({ sourceRunId: arraySource!, payload: { a: 1 }, payloadMode: "merge" }),
         rerun({ sourceRunId: arraySource!, payload: { a: 1 }, payloadMode: "replace" }),
+        rerun({ payload: { big: "x".repeat(200) }, payloadMode: "merge" }),
         rerun({ payload: { big: "x".repeat(200) }, payloadMode: "replace" }),
         rerun({ payload: { big: "x".repeat(200) } }),
       ],
@@ -112,10 +113,12 @@ describe.each(storesUnderTest())("insertRunBatch on $name", (store) => {
       "payload_not_mergeable",
       { a: 1 },
       "payload_too_large",
+      // A replacing payload is bounded by the request that carried it, as an execution's is.
+      { big: "x".repeat(200) },
       // Without a mode the payload field of a rerun is not read: the source's is copied.
       sourcePayload,
     ]);
-    expect(outcomes.map((o) => o.run?.workflowVersion ?? null)).toEqual([2, 1, 2, 2, null, 2, null, 2]);
+    expect(outcomes.map((o) => o.run?.workflowVersion ?? null)).toEqual([2, 1, 2, 2, null, 2, null, 2, 2]);
     expect(outcomes[4]!.refusal).toEqual({ reason: "payload_not_mergeable", sourceStatus: null, workflowId: "wf_a", sourcePayloadType: "array" });
     await db.query(`UPDATE workflows SET version = 1 WHERE id = 'wf_a'`);
   });
