@@ -8,8 +8,8 @@ const FAST = ["test/*.test.ts", "test/{apis,auth,bin,cli,client,console,core,dom
 /** Tests of src/ that start processes, so they run only with the other suites. */
 const STARTS_PROCESSES = [
   "test/apis/admin/admin-app.test.ts", // a server: its sandbox processes
-  "test/apis/alloy/{alloy-runs,cancel,handlers}.test.ts",
-  "test/apis/altostrat/{altostrat-runs,cancel,handlers,smoke}.test.ts",
+  "test/apis/alloy/{alloy-runs,cancel,handlers,ui-input}.test.ts",
+  "test/apis/altostrat/{altostrat-runs,cancel,handlers,smoke,ui-input}.test.ts",
   "test/apis/{alloy,altostrat}/rerun-overrides.test.ts", // a server: its sandbox processes
   "test/apis/http/{console-route,create-api-app,date-time}.test.ts",
   "test/apis/http/cors.test.ts", // a server and Prism
@@ -38,7 +38,10 @@ export default defineConfig({
       {
         // `npm run test:fast` runs this project alone with TEST_SANDBOX=in-thread (see test/support/sandbox.ts).
         extends: true,
-        test: { name: "fast", include: FAST, exclude: [...configDefaults.exclude, ...STARTS_PROCESSES] },
+        // Its files share their worker's module cache (isolate: false): the store driver, express and
+        // the validators load and compile once per worker instead of once per file. Each file still
+        // opens its own stores and servers, so no state is shared through them.
+        test: { name: "fast", include: FAST, exclude: [...configDefaults.exclude, ...STARTS_PROCESSES], isolate: false },
       },
       {
         extends: true,

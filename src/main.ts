@@ -1,6 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runKeys, runToken, runWorkflows } from "./cli/commands.ts";
+import { runKeys, runToken, runWorkflows, SERVER_USAGE } from "./cli/commands.ts";
 import { runStart } from "./cli/start.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { DataDirError, DataDirLockedError } from "./store/index.ts";
@@ -10,6 +10,7 @@ const USAGE = `usage: reprise <command>
   token [--account ID] [--ttl SECONDS]    print a development JWT
   keys create [--account ID] [--name N]   create an Alloy API key (printed once)
   workflows import <file.yaml> [--account ID] [--api altostrat|alloy]
+    keys and workflows reach a running server's admin listener with ${SERVER_USAGE}
   contract [--altostrat URL --alloy URL | --mock] [options]   run the contract suite (contract --help)`;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -88,6 +88,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workflows/{workflowId}/executions/{executionId}/steps/{stepId}/input": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver a person's input to a waiting execution
+         * @description Answers an execution that waits at a `ui_interaction` step for a person (its `awaitingStepId`; its `status` reads `running`). `data` must match the step's input schema (else `400` `invalid_node_input` lists every problem, and the execution keeps waiting) and be at most 16 KiB as JSON. It becomes the step's result and the execution is queued again (`pending`). An execution that is not waiting at this step, or whose wait ran out, is refused with `409` `run_not_awaiting_input`; of two deliveries at once exactly one is taken and the other gets `409`. An execution that waits past the step's timeout fails, its last step result carrying the `code` `ui_interaction_timeout`.
+         *
+         *     Authenticate with your API key in the `Authorization` header (`bearer <API key>`); a missing or unknown key is refused with `401`.
+         */
+        post: operations["deliverExecutionStepInput"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workflows/{workflowId}/executions/cancel": {
         parameters: {
             query?: never;
@@ -242,6 +264,11 @@ export interface components {
         };
         /** @description One execution of a workflow. */
         Execution: {
+            /**
+             * @description Present only while the execution waits for a person's input: the step waiting (the `stepId` of `POST /workflows/{workflowId}/executions/{executionId}/steps/{stepId}/input`).
+             * @example approve
+             */
+            awaitingStepId?: string;
             executionId: components["schemas"]["ExecutionId"];
             /**
              * @description How the execution was started: `trigger` for `POST /run/workflow` and `POST /run/event`, `retry` for a rerun, `webhook` for a webhook delivery; the other values come from the workflow builder and internal tooling.
@@ -254,6 +281,12 @@ export interface components {
              * @example true
              */
             finished: boolean;
+            /**
+             * Format: date-time
+             * @description Present only while the execution waits for a person's input: when the wait runs out and the execution fails with `ui_interaction_timeout`.
+             * @example 2025-10-31T13:00:00.000Z
+             */
+            inputDeadline?: string;
             /** @description The input the execution received. */
             inputs: components["schemas"]["StepInput"][];
             /**
@@ -329,7 +362,7 @@ export interface components {
             message: "success";
         };
         /**
-         * @description Where the execution is: queued (`pending`), executing (`running`), finished without error (`completed`) or stopped by an error (`failed`).
+         * @description Where the execution is: queued (`pending`), executing (`running`), finished without error (`completed`) or stopped by an error (`failed`). An execution waiting for a person's input at a step is `running` too (it has not finished and will continue), with `awaitingStepId` naming the step: the enum keeps its four values, so clients written for them read a waiting execution as one in progress.
          * @example completed
          * @enum {string}
          */
@@ -391,6 +424,28 @@ export interface components {
              */
             data: unknown;
         };
+        /** @description The answer to an input delivery. */
+        StepInputDelivered: {
+            executionId: components["schemas"]["ExecutionId"];
+            /**
+             * @example success
+             * @enum {string}
+             */
+            message: "success";
+            status: components["schemas"]["ExecutionStatus"];
+        };
+        /** @description A person's input for the step an execution waits at. */
+        StepInputDelivery: {
+            /**
+             * @description The input, checked against the step's input schema; it becomes the step's result. At most 16 KiB as JSON.
+             * @example {
+             *       "approved": true
+             *     }
+             */
+            data: {
+                [key: string]: unknown;
+            };
+        };
         /** @description The outcome of one step of an execution. */
         StepResult: {
             /**
@@ -404,7 +459,7 @@ export interface components {
              */
             copiedFromExecutionId?: string;
             /**
-             * @description The JSON output of the step. For a failed step, an object with an `error` message and a `code` naming the reason: `node_failed`, `expression_error`, `node_timeout` (the step's code ran past its time limit), `node_memory_exceeded`, `node_output_too_large`, `run_output_too_large`, `run_budget_exceeded`, `http_timeout`, `http_error_status`, `destination_refused`, `host_not_found`, `invalid_url`, `request_failed`, `response_too_large` or `run_cancelled` (the execution was cancelled before this step finished).
+             * @description The JSON output of the step. For a failed step, an object with an `error` message and a `code` naming the reason: `node_failed`, `expression_error`, `node_timeout` (the step's code ran past its time limit), `node_memory_exceeded`, `node_output_too_large`, `run_output_too_large`, `run_budget_exceeded`, `http_timeout`, `http_error_status`, `destination_refused`, `host_not_found`, `invalid_url`, `request_failed`, `response_too_large`, `run_cancelled` (the execution was cancelled before this step finished) or `ui_interaction_timeout` (no input arrived before the step's timeout).
              * @example {
              *       "status": 201
              *     }
@@ -519,6 +574,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description Conflict - The execution is not waiting for input at this step (it waits elsewhere, its wait ran out, another input was taken first, or it is not waiting at all). */
+        ExecutionNotAwaitingInput: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description Conflict - The execution has finished; only an unfinished execution can be cancelled. */
         ExecutionNotCancellable: {
             headers: {
@@ -557,6 +621,15 @@ export interface components {
         };
         /** @description Internal Server Error - An unexpected error occurred on the server. */
         InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Bad Request - The body is invalid (not JSON, not matching its schema, nested deeper than 64 levels, or with a string or key that cannot be stored), the input does not match the step's input schema or is larger than 16 KiB (`invalid_node_input`, each problem in `details`), or the API version is not supported. */
+        InvalidStepInput: {
             headers: {
                 [name: string]: unknown;
             };
@@ -639,6 +712,11 @@ export interface components {
          * @example 37e974f0-5d0c4035
          */
         ExecutionId: components["schemas"]["ExecutionId"];
+        /**
+         * @description The ID of a step (a node of the workflow's definition), as `awaitingStepId` names it.
+         * @example approve
+         */
+        StepId: string;
         /**
          * @description The ID of the workflow.
          * @example 8c4fa2815d2802827283e0ad
@@ -827,6 +905,60 @@ export interface operations {
             404: components["responses"]["WorkflowOrExecutionNotFound"];
             405: components["responses"]["MethodNotAllowed"];
             409: components["responses"]["ExecutionNotCancellable"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deliverExecutionStepInput: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your API key, as `bearer <API key>`. */
+                Authorization: components["parameters"]["Authorization"];
+                /** @description The version of the API to use. The current API version is **2025-09**. */
+                "x-api-version": components["parameters"]["xApiVersion"];
+            };
+            path: {
+                /**
+                 * @description The ID of the execution, as returned by `POST /run/workflow` or listed in the workflow's logs.
+                 * @example 37e974f0-5d0c4035
+                 */
+                executionId: components["parameters"]["ExecutionId"];
+                /**
+                 * @description The ID of a step (a node of the workflow's definition), as `awaitingStepId` names it.
+                 * @example approve
+                 */
+                stepId: components["parameters"]["StepId"];
+                /**
+                 * @description The ID of the workflow.
+                 * @example 8c4fa2815d2802827283e0ad
+                 */
+                workflowId: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepInputDelivery"];
+            };
+        };
+        responses: {
+            /** @description The input was taken; the execution is queued again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepInputDelivered"];
+                };
+            };
+            400: components["responses"]["InvalidStepInput"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["WorkflowOrExecutionNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["ExecutionNotAwaitingInput"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

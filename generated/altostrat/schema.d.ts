@@ -180,6 +180,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workflows/runs/{runId}/nodes/{nodeId}/input": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver a person's input to a waiting run
+         * @description Answers a run that is `awaiting_ui_interaction` at a `ui_interaction` node (its `awaiting_node_id`). The `input` must match the node's `input_schema` (else `422` `invalid_node_input` lists every problem, and the run keeps waiting) and be at most 16 KiB as JSON. The input becomes the node's output (a `success` log entry) and the run is queued again (`pending`), continuing after the node; no worker was held while it waited. A run that is not waiting at this node, or whose wait ran out, is refused with `409` `run_not_awaiting_input`; of two deliveries at once exactly one is taken and the other gets `409`. A run that waits past the node's `timeout_seconds` fails with a log entry whose `code` is `ui_interaction_timeout`.
+         */
+        post: operations["deliverWorkflowRunNodeInput"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workflows/runs/{runId}/rerun": {
         parameters: {
             query?: never;
@@ -341,6 +361,27 @@ export interface components {
              * @example Sync paid orders to the ERP
              */
             name: string;
+        };
+        /** @description A person's input for the node a run waits at. */
+        DeliverNodeInputRequest: {
+            /**
+             * @description The input, checked against the node's `input_schema`; it becomes the node's output. At most 16 KiB as JSON.
+             * @example {
+             *       "approved": true
+             *     }
+             */
+            input: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description The answer to an input delivery. */
+        DeliverNodeInputResponse: {
+            /**
+             * @description A human-readable confirmation naming the node.
+             * @example Input delivered to node 'approve'; the run continues.
+             */
+            message: string;
+            run: components["schemas"]["WorkflowRun"];
         };
         /** @description The body of every error answer. */
         ErrorResponse: {
@@ -623,7 +664,7 @@ export interface components {
              */
             node_id: string;
             /**
-             * @description The JSON output produced by the node. An output that is not a JSON object is wrapped as `{"value": <output>}`; a failed node's output carries an `error` message and a `code` naming the reason: `node_failed` (a `fail` node, or a node failing on its own terms), `expression_error`, `node_timeout` (the node's code ran past its time limit), `node_memory_exceeded`, `node_output_too_large`, `run_output_too_large`, `run_budget_exceeded`, `http_timeout`, `http_error_status`, `destination_refused`, `host_not_found`, `invalid_url`, `request_failed`, `response_too_large` or `run_cancelled` (the run was cancelled before this node finished).
+             * @description The JSON output produced by the node. An output that is not a JSON object is wrapped as `{"value": <output>}`; a failed node's output carries an `error` message and a `code` naming the reason: `node_failed` (a `fail` node, or a node failing on its own terms), `expression_error`, `node_timeout` (the node's code ran past its time limit), `node_memory_exceeded`, `node_output_too_large`, `run_output_too_large`, `run_budget_exceeded`, `http_timeout`, `http_error_status`, `destination_refused`, `host_not_found`, `invalid_url`, `request_failed`, `response_too_large`, `run_cancelled` (the run was cancelled before this node finished) or `ui_interaction_timeout` (no input arrived before the node's timeout).
              * @example {
              *       "status": 200,
              *       "body": {
@@ -711,14 +752,19 @@ export interface components {
             };
             id: components["schemas"]["NodeId"];
             /**
-             * @description What the node does, which also decides its `config`: `trigger` (optional `event`, a custom event name of letters, digits and `._:-` up to 128 characters, which subscribes a workflow of the Alloy API to that event and has no effect on this API's workflows) outputs the trigger payload; `http_request` (`method`, `url`, optional `headers`, `body`, `timeout_ms`) sends a request and outputs `{status, headers, body}`, failing on a non-2xx status (the url's scheme, host and port are literal: placeholders may fill only its path, query and fragment, and their values are percent-encoded); `transform` (`expression`, optional `timeout_ms` and `max_output_bytes`, which may only lower the server's limits) outputs the result of a JSONata expression over the run context; `condition` (`expression`, optional `timeout_ms` and `max_output_bytes`) follows the edges whose `branch` is `"true"` when the JSONata expression is truthy, else those with `"false"`; `delay` (`seconds`) waits durably before continuing; `fail` (optional `message`) fails the run on purpose.
+             * @description What the node does, which also decides its `config`: `trigger` (optional `event`, a custom event name of letters, digits and `._:-` up to 128 characters, which subscribes a workflow of the Alloy API to that event and has no effect on this API's workflows) outputs the trigger payload; `http_request` (`method`, `url`, optional `headers`, `body`, `timeout_ms`) sends a request and outputs `{status, headers, body}`, failing on a non-2xx status (the url's scheme, host and port are literal: placeholders may fill only its path, query and fragment, and their values are percent-encoded); `transform` (`expression`, optional `timeout_ms` and `max_output_bytes`, which may only lower the server's limits) outputs the result of a JSONata expression over the run context; `condition` (`expression`, optional `timeout_ms` and `max_output_bytes`) follows the edges whose `branch` is `"true"` when the JSONata expression is truthy, else those with `"false"`; `delay` (`seconds`) waits durably before continuing; `fail` (optional `message`) fails the run on purpose; `ui_interaction` (optional `input_schema`, `timeout_seconds`, `prompt`) parks the run in `awaiting_ui_interaction` until a person's input arrives through `POST /workflows/runs/{runId}/nodes/{nodeId}/input`, which becomes the node's output: `input_schema` is a JSON Schema (draft-07) whose root is `type: object` (default: any object), at most 8 KiB (32 KiB for all of a definition's input schemas) and 32 levels deep, without `pattern`, `patternProperties`, `$id`, `$schema` or references outside itself; `timeout_seconds` (1 to 604800, default 86400) bounds the wait, after which the run fails with `ui_interaction_timeout`; `prompt` (up to 2,000 characters) tells the person what is asked.
              * @example http_request
              * @enum {string}
              */
-            type: "trigger" | "http_request" | "transform" | "condition" | "delay" | "fail";
+            type: "trigger" | "http_request" | "transform" | "condition" | "delay" | "fail" | "ui_interaction";
         };
         /** @description One execution of a workflow. A run that has not finished has no `completed_at`, `duration_in_seconds` or `error_message` (they are null); a failed run always has an `error_message`. */
         WorkflowRun: {
+            /**
+             * @description Present only while the run is `awaiting_ui_interaction`: the node waiting for input (the `nodeId` of `POST /workflows/runs/{runId}/nodes/{nodeId}/input`).
+             * @example approve
+             */
+            awaiting_node_id?: string;
             /**
              * Format: date-time
              * @description The timestamp when the workflow run finished (either completed or failed).
@@ -740,6 +786,12 @@ export interface components {
              * @example fl_run_01h3j4k5l6m7n8p9q0r1s2t3u4
              */
             id: string;
+            /**
+             * Format: date-time
+             * @description Present only while the run is `awaiting_ui_interaction`: when the wait runs out and the run fails with `ui_interaction_timeout`.
+             * @example 2025-10-31T13:00:00.000000Z
+             */
+            input_deadline?: string;
             /** @description An ordered list of log entries for each step of the execution. Only returned when retrieving a single run. */
             logs?: components["schemas"]["WorkflowLog"][];
             /**
@@ -759,7 +811,7 @@ export interface components {
              */
             started_at: string;
             /**
-             * @description The current status of the workflow run.
+             * @description The current status of the workflow run. `awaiting_ui_interaction`: the run waits at a `ui_interaction` node (`awaiting_node_id`) for a person's input, holding no worker, until `input_deadline`.
              * @example completed
              * @enum {string}
              */
@@ -845,6 +897,15 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
+        /** @description Unprocessable Entity - The input does not match the node's `input_schema` (or is larger than 16 KiB); `errors` lists each problem with its place in the body. */
+        InvalidNodeInput: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description Unprocessable Entity - The workflow definition breaks a graph rule. */
         InvalidWorkflowDefinition: {
             headers: {
@@ -902,6 +963,15 @@ export interface components {
         };
         /** @description Conflict - The run is not finished, or a request with the same Idempotency-Key is still being processed. */
         RunConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Conflict - The run is not waiting for input at this node (it waits elsewhere, its wait ran out, another input was taken first, or it is not waiting at all). */
+        RunNotAwaitingInput: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1404,6 +1474,51 @@ export interface operations {
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
             409: components["responses"]["RunNotCancellable"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deliverWorkflowRunNodeInput: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ID of a node of the run's workflow definition.
+                 * @example n2
+                 */
+                nodeId: components["parameters"]["NodeIdPath"];
+                /**
+                 * @description The prefixed ID of the workflow run: `fl_run_` followed by 26 lowercase letters and digits. Other values are refused with `400`.
+                 * @example fl_run_01h3j4k5l6m7n8p9q0r1s2t3u4
+                 */
+                runId: components["parameters"]["ValidatedRunId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeliverNodeInputRequest"];
+            };
+        };
+        responses: {
+            /** @description The input was taken; the run is queued again and continues after the node. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliverNodeInputResponse"];
+                };
+            };
+            400: components["responses"]["BadRequestBody"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["RunNotAwaitingInput"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidNodeInput"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -55,7 +55,8 @@ export async function runWorkflows(config: Config, args: string[]): Promise<void
   });
 }
 
-const SERVER_USAGE = "[--server URL --admin-token TOKEN]";
+/** The options of the fixture commands that reach a running server instead of the store. */
+export const SERVER_USAGE = "[--server URL --admin-token TOKEN]";
 
 function via(fixtures: Fixtures): string {
   return fixtures.through ? ` (through ${fixtures.through})` : "";

@@ -1,5 +1,5 @@
 import type { Engine, RunRecord, WorkflowRecord } from "../core/index.ts";
-import { DomainError } from "../core/index.ts";
+import { DomainError, isTerminal } from "../core/index.ts";
 
 /** The account `npm start` seeds on an empty store and prints credentials for. */
 export const DEMO_ACCOUNT_ID = "acct_demo";
@@ -73,7 +73,7 @@ async function ensureWorkflow(engine: Engine, idStyle: "altostrat" | "alloy", na
 
 async function ensureFinishedRun(engine: Engine, wf: WorkflowRecord): Promise<RunRecord> {
   const page = await engine.listRuns({ accountId: DEMO_ACCOUNT_ID, workflowId: wf.id, perPage: 20 });
-  const finished = page.runs.find((run) => run.status === "completed" || run.status === "failed");
+  const finished = page.runs.find((run) => isTerminal(run.status));
   if (finished) return finished;
   const { run } = await engine.executeWorkflow({
     accountId: DEMO_ACCOUNT_ID,
@@ -83,7 +83,7 @@ async function ensureFinishedRun(engine: Engine, wf: WorkflowRecord): Promise<Ru
   });
   for (let i = 0; i < 200; i++) {
     const current = await engine.getRun(DEMO_ACCOUNT_ID, run.id);
-    if (current.status === "completed" || current.status === "failed") return current;
+    if (isTerminal(current.status)) return current;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return run;

@@ -28,7 +28,8 @@ export function createAlloySource(baseUrl: string, apiKey: string, controls: Run
     async getRun(_workflowId, executionId) {
       const execution = await getExecution(executionId);
       const failedStep = execution.status === "failed" ? execution.results.at(-1) : undefined;
-      return { ...toRow(execution), error: failedStep ? readStepError(failedStep.data) : null, logs: execution.results.map(toNodeLog) } satisfies RunDetail;
+      const error = failedStep ? readStepError(failedStep.data) : null;
+      return { ...toRow(execution), error, logs: execution.results.map(toNodeLog), awaitingNode: execution.awaitingStepId ?? null } satisfies RunDetail;
     },
     async rerun(workflowId, executionId) {
       const answer = unwrap(await client.POST("/workflows/{workflowId}/rerun/{executionId}", { params: { path: { workflowId, executionId } } }));
@@ -37,6 +38,10 @@ export function createAlloySource(baseUrl: string, apiKey: string, controls: Run
     },
     resumeFrom() {
       return Promise.reject(new Error("The Alloy contract has no resume-from operation."));
+    },
+    async deliverInput(workflowId, executionId, stepId, data) {
+      const path = { workflowId, executionId, stepId };
+      return unwrap(await client.POST("/workflows/{workflowId}/executions/{executionId}/steps/{stepId}/input", { params: { path }, body: { data } })).status;
     },
     callDetected: (operation, params, body) => callDetectedOperation(client, operation, params, body),
   };

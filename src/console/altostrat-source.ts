@@ -25,6 +25,7 @@ export function createAltostratSource(baseUrl: string, token: string, controls: 
       return {
         ...toRow(run),
         error: run.error_message ?? null,
+        awaitingNode: run.awaiting_node_id ?? null,
         logs: (run.logs ?? []).map((log) => ({
           nodeId: log.node_id,
           component: log.component_id ?? null,
@@ -44,6 +45,10 @@ export function createAltostratSource(baseUrl: string, token: string, controls: 
       const headers = { "Idempotency-Key": newIdempotencyKey() };
       const answer = unwrap(await client.POST("/workflows/runs/{runId}/resume-from/{nodeId}", { params: { path: { runId, nodeId }, header: headers } }));
       return toRow(answer.new_run);
+    },
+    async deliverInput(_workflowId, runId, nodeId, input) {
+      const answer = unwrap(await client.POST("/workflows/runs/{runId}/nodes/{nodeId}/input", { params: { path: { runId, nodeId } }, body: { input } }));
+      return answer.run.status;
     },
     callDetected: (operation: ContractOperation, params, body) => callDetectedOperation(client, operation, params, body),
   };

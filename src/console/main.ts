@@ -51,6 +51,12 @@ const actions: ViewActions = {
       if (!cancel) return "the contract has no cancel operation.";
       return `accepted ${JSON.stringify(await source.callDetected(cancel, { workflowId, runId, executionId: runId }))}`;
     }),
+  deliverInput: (runId, nodeId, text) =>
+    act(`Input for ${runId} at ${nodeId}`, async (source, workflowId) => {
+      const input: unknown = JSON.parse(text);
+      if (input === null || typeof input !== "object" || Array.isArray(input)) return "the input must be a JSON object.";
+      return `delivered; the run is ${await source.deliverInput(workflowId, runId, nodeId, input as Record<string, unknown>)}.`;
+    }),
 };
 
 /** Runs one action, reports its outcome, selects the run it started and refreshes. */
@@ -109,7 +115,25 @@ async function followStartedHere(source: RunSource, workflowId: string, listed: 
 function draw(source: RunSource): void {
   byId("runs").replaceWith(renderRunTable(state.runs, state.selectedId, source.controls, actions));
   const detail = state.detail && state.selectedId ? renderRunDetail(state.detail, state.selectedId, source.controls, actions) : el("section", { id: "detail" });
+  const typing = readTypedInput();
   byId("detail").replaceWith(detail);
+  restoreTypedInput(typing);
+}
+
+/** What the person is typing for a waiting run, so the page's polling redraw does not lose it. */
+function readTypedInput(): { key: string; value: string; focused: boolean } | undefined {
+  const box = document.getElementById("awaiting-input");
+  const text = box?.querySelector("textarea");
+  if (!box || !text) return undefined;
+  return { key: `${box.dataset.runId}/${box.dataset.nodeId}`, value: text.value, focused: document.activeElement === text };
+}
+
+function restoreTypedInput(typing: ReturnType<typeof readTypedInput>): void {
+  const box = document.getElementById("awaiting-input");
+  const text = box?.querySelector("textarea");
+  if (!typing || !box || !text || `${box.dataset.runId}/${box.dataset.nodeId}` !== typing.key) return;
+  text.value = typing.value;
+  if (typing.focused) text.focus();
 }
 
 function report(message: string, failed = false): void {

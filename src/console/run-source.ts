@@ -28,6 +28,8 @@ export interface NodeLog {
 export interface RunDetail extends RunRow {
   error: string | null;
   logs: NodeLog[];
+  /** The node a run waiting for a person waits at (Altostrat `awaiting_node_id`, Alloy `awaitingStepId`). */
+  awaitingNode?: string | null;
 }
 
 /** The runs of one workflow, and what the console may do with them, behind either API's typed client. */
@@ -39,6 +41,8 @@ export interface RunSource {
   /** Reruns a finished run; resolves with the new run as far as the answer describes it. */
   rerun(workflowId: string, runId: string): Promise<RunRow>;
   resumeFrom(runId: string, nodeId: string): Promise<RunRow>;
+  /** Delivers a person's input to the node a run waits at; resolves with the run's new status. */
+  deliverInput(workflowId: string, runId: string, nodeId: string, input: Record<string, unknown>): Promise<string>;
   /** Calls an operation the console found by shape (cancel, bulk rerun) and resolves with its answer. */
   callDetected(operation: ContractOperation, params: Record<string, string>, body?: unknown): Promise<unknown>;
 }

@@ -8,6 +8,8 @@ export interface ViewActions {
   rerun(runId: string): void;
   resumeFrom(runId: string, nodeId: string): void;
   cancel(runId: string): void;
+  /** `text` is the JSON object the person typed. */
+  deliverInput(runId: string, nodeId: string, text: string): void;
 }
 
 /** A run in the list, and whether this page started it (a static mock never lists those). */
@@ -59,8 +61,22 @@ export function renderRunDetail(run: RunDetail, askedId: string, controls: RunCo
     run.id !== askedId ? el("p", { class: "warning" }, `The API answered with run ${run.id}: a static mock answers every id with its example.`) : null,
     el("p", {}, `Trigger: ${run.trigger ?? "—"} · started ${formatTime(run.startedAt)} · ended ${formatTime(run.endedAt)}`, run.rerunOf ? el("span", {}, " · ", lineageLink(run.rerunOf, actions)) : null),
     run.error ? el("p", { class: "error-text" }, run.error) : null,
+    run.awaitingNode ? renderInputForm(run.id, run.awaitingNode, actions) : null,
     el("h3", {}, "Node logs"),
     run.logs.length > 0 ? el("table", { class: "logs" }, el("thead", {}, el("tr", {}, ...head)), el("tbody", {}, ...rows)) : el("p", { class: "empty" }, "No node has run yet."),
+  );
+}
+
+/** The form that answers a run waiting for a person: a JSON object for the node it waits at. */
+function renderInputForm(runId: string, nodeId: string, actions: ViewActions): HTMLElement {
+  const text = el("textarea", { id: "input-body", rows: "4", "aria-label": `Input for node ${nodeId} (a JSON object)` }) as HTMLTextAreaElement;
+  text.value = "{}";
+  return el(
+    "section",
+    { id: "awaiting-input", "data-run-id": runId, "data-node-id": nodeId },
+    el("h3", {}, "Waiting for input at ", el("code", {}, nodeId)),
+    text,
+    el("button", { type: "button", onclick: () => actions.deliverInput(runId, nodeId, text.value) }, "Deliver input"),
   );
 }
 

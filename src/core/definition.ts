@@ -1,5 +1,5 @@
 import type { EdgeSpec, NodeSpec, WorkflowDefinition } from "../domain/index.ts";
-import { COMPONENTS, isNodeType } from "./components/index.ts";
+import { COMPONENTS, inputSchemaBytes, isNodeType, MAX_DEFINITION_INPUT_SCHEMA_BYTES } from "./components/index.ts";
 import { DomainError, type Problem } from "./errors.ts";
 import { descendantsOf, sortTopologically } from "./graph.ts";
 import { SandboxError, type Sandbox } from "./sandbox/index.ts";
@@ -27,6 +27,11 @@ export function validateDefinition(input: unknown): Problem[] {
   const problems: Problem[] = [];
   if (nodes.length > MAX_NODES) problems.push({ path: "nodes", message: `must have at most ${MAX_NODES} nodes` });
   if (edges.length > MAX_EDGES) problems.push({ path: "edges", message: `must have at most ${MAX_EDGES} edges` });
+  // Input schemas are compiled on the serving thread: their sum is bounded before any is compiled.
+  const schemaBytes = nodes.reduce((sum: number, node) => sum + inputSchemaBytes((node as { config?: unknown } | null)?.config), 0);
+  if (schemaBytes > MAX_DEFINITION_INPUT_SCHEMA_BYTES) {
+    return [{ path: "nodes", message: `input schemas must total at most ${MAX_DEFINITION_INPUT_SCHEMA_BYTES} bytes as JSON (got ${schemaBytes})` }];
+  }
   const byId = checkNodes(nodes, problems);
   const validEdges = checkEdges(edges, byId, problems);
   if (problems.length > 0) return problems;

@@ -1,4 +1,4 @@
-import type { AccountRecord, ApiKeyRecord, WorkflowRecord } from "../store/index.ts";
+import type { AccountRecord, ApiKeyRecord, RunRecord, WorkflowRecord } from "../store/index.ts";
 import * as accounts from "./accounts.ts";
 import * as cancel from "./cancel.ts";
 import { checkDefinition } from "./definition.ts";
@@ -10,6 +10,7 @@ import * as rerun from "./rerun.ts";
 import { createRunQueue } from "./run-queue.ts";
 import { purgeExpired, startRetention, type PurgeOptions, type PurgeResult, type RetentionTask } from "./retention.ts";
 import * as runs from "./runs.ts";
+import * as uiInput from "./ui-input.ts";
 import { createWorker, type Worker, type WorkerOptions } from "./worker.ts";
 import * as workflows from "./workflows.ts";
 import type { StartedRun } from "./idempotency.ts";
@@ -45,6 +46,8 @@ export interface Engine {
   cancelRun(input: cancel.CancelRunInput): Promise<cancel.CancelledRun>;
   /** Cancels up to MAX_CANCEL_BATCH of a workflow's runs matching a filter, and says how many remain. */
   cancelRuns(input: cancel.CancelRunsInput): Promise<cancel.CancelRunsResult>;
+  /** Delivers a person's input to a run waiting at a ui_interaction node; the run is queued again. */
+  deliverInput(input: uiInput.DeliverInput): Promise<RunRecord>;
   purgeExpired(options?: PurgeOptions): Promise<PurgeResult>;
   createWorker(options?: WorkerOptions): Worker;
   startRetention(options?: PurgeOptions & { intervalMs?: number; clock?: () => Date; onError?: (err: unknown) => void; onPurged?: (result: PurgeResult) => void }): RetentionTask;
@@ -98,6 +101,7 @@ export function createEngine(options: EngineOptions): Engine {
     resumeRunFromNode: guard((input) => rerun.resumeRunFromNode(deps, input)),
     cancelRun: guard((input) => cancel.cancelRun(deps, input)),
     cancelRuns: guard((input) => cancel.cancelRuns(deps, input)),
+    deliverInput: guard((input) => uiInput.deliverInput(deps, input)),
     purgeExpired: guard(async (opts) => {
       const result = await purgeExpired(deps, opts);
       finishedRuns.clear();

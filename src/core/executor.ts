@@ -10,7 +10,7 @@ import { assertTransition } from "./state-machine.ts";
 import { CANCELLED_LOG_OUTPUT, CANCELLED_MESSAGE } from "./cancel-words.ts";
 
 /** How one execution of a claimed run ended. */
-export type RunOutcome = "completed" | "failed" | "cancelled" | "deferred" | "released" | "lease_lost";
+export type RunOutcome = "completed" | "failed" | "cancelled" | "deferred" | "awaiting" | "released" | "lease_lost";
 
 /** The lease a worker holds on a run while executing it. */
 export interface Lease {
@@ -33,7 +33,8 @@ export interface ExecutionTools {
  * a durable delay, or copied by resume-from-node) are not run again; their outputs seed the context.
  *
  * Delivery is at-least-once per node: a node's success log is its commit point. Logs of nodes that
- * act only inside the engine (trigger, transform, condition) are kept until the run ends, defers, or
+ * act only inside the engine (trigger, transform, condition) are kept until the run ends, defers,
+ * parks at a ui_interaction node (which writes no log itself: the person's input becomes it), or
  * reaches a node with side effects (http_request), whose log is written before the next node runs;
  * so a run usually costs one write. If a worker dies, the run is reclaimed and every node without a
  * written log runs again: an HTTP call at most once more, engine-only nodes harmlessly. Nodes whose
@@ -121,7 +122,7 @@ async function executeWithin(deps: EngineDeps, run: RunRecord | ClaimedRun, leas
     try {
       if (budget.aborted) throw budgetExceeded(deps);
       result = await component.run({ node, config: node.config ?? {}, context, now: startedAt, signal, services });
-      runBytes += outputBytes(result.output, deps.config.nodeMaxOutputBytes);
+      if (result.kind !== "await") runBytes += outputBytes(result.output, deps.config.nodeMaxOutputBytes);
       if (runBytes > deps.config.runMaxOutputBytes) {
         throw new NodeError(`the run's outputs exceed the limit of ${deps.config.runMaxOutputBytes} bytes`, { code: "run_output_too_large" });
       }
@@ -131,6 +132,12 @@ async function executeWithin(deps: EngineDeps, run: RunRecord | ClaimedRun, leas
       const err = budget.aborted && !(caught instanceof NodeError && caught.code === "run_budget_exceeded") ? budgetExceeded(deps, caught) : caught;
       unwritten.push(errorLog(deps, run, node, startedAt, err));
       return finish("failed", `Node '${node.id}' (${node.type}) failed: ${messageOf(err)}`);
+    }
+    if (result.kind === "await") {
+      // Parked without a worker: the logs so far are written, the person's input will be this node's log.
+      assertTransition("running", "awaiting_ui_interaction");
+      const parked = await write({ kind: "await", nodeId, until: result.until });
+      return parked === "cancel_requested" ? cancel(node, startedAt) : outcomeOf(parked, "awaiting");
     }
     outputs.set(nodeId, result.output);
     context.nodes[nodeId] = result.output;

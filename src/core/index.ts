@@ -16,6 +16,7 @@ export type { ExecuteWorkflowInput, ListRunsInput, ListLogsInput, RunPage, RunWi
 export type { RerunInput, ResumeInput } from "./rerun.ts";
 export { MAX_CANCEL_BATCH, type CancelRunInput, type CancelledRun, type CancelRunsInput, type CancelRunsResult } from "./cancel.ts";
 export type { PurgeOptions, PurgeResult, RetentionTask } from "./retention.ts";
+export type { DeliverInput } from "./ui-input.ts";
 export type { RunOutcome } from "./executor.ts";
 export type { Worker, WorkerOptions, WorkerEvent } from "./worker.ts";
 export {
@@ -31,6 +32,13 @@ export {
   isTruthy,
   MAX_DELAY_SECONDS,
   MAX_HTTP_TIMEOUT_MS,
+  MAX_UI_TIMEOUT_SECONDS,
+  MIN_UI_TIMEOUT_SECONDS,
+  DEFAULT_UI_TIMEOUT_SECONDS,
+  MAX_INPUT_BYTES,
+  MAX_INPUT_SCHEMA_BYTES,
+  MAX_DEFINITION_INPUT_SCHEMA_BYTES,
+  MAX_INPUT_SCHEMA_DEPTH,
   triggerComponent,
   httpRequestComponent,
   transformComponent,

@@ -1,5 +1,10 @@
 import { purgeExpiredIdempotencyKeys, purgeRunsBefore } from "../store/index.ts";
 import type { EngineDeps } from "./deps.ts";
+import { RUN_STATUSES } from "../domain/index.ts";
+import { isTerminal } from "./state-machine.ts";
+
+/** Only runs that can no longer change are purged (a waiting run ends by its own timeout first). */
+const FINISHED_STATUSES = RUN_STATUSES.filter(isTerminal);
 
 /** How much one purge removed. */
 export interface PurgeResult {
@@ -26,7 +31,7 @@ export async function purgeExpired(deps: Pick<EngineDeps, "db" | "clock" | "conf
   const cutoff = new Date(now.getTime() - days * 24 * 3600 * 1000);
   const result: PurgeResult = { runs: 0, idempotencyKeys: 0 };
   for (let i = 0; i < maxBatches; i++) {
-    const n = await purgeRunsBefore(deps.db, cutoff, batchSize);
+    const n = await purgeRunsBefore(deps.db, cutoff, batchSize, FINISHED_STATUSES);
     result.runs += n;
     if (n < batchSize) break;
   }

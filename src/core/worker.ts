@@ -4,6 +4,7 @@ import type { EngineDeps } from "./deps.ts";
 import { executeRun, type RunOutcome } from "./executor.ts";
 import { createGraphCache } from "./graph-cache.ts";
 import { createRunWriter } from "./run-writer.ts";
+import { expireWaits } from "./ui-input.ts";
 
 /** Tuning for one worker; all optional. */
 export interface WorkerOptions {
@@ -140,6 +141,7 @@ export function createWorker(deps: EngineDeps, options: WorkerOptions = {}): Wor
     if (backoff.isWaiting()) return;
     try {
       await abandonExpiredRuns(deps.db, deps.clock(), deps.config.maxAttempts);
+      await expireWaits(deps);
     } catch (err) {
       backoff.fail(err);
       onError(err);

@@ -8,6 +8,8 @@ export const DOMAIN_ERROR_CODES = [
   "node_not_found",
   "run_not_rerunnable",
   "run_not_cancellable",
+  "run_not_awaiting_input",
+  "invalid_node_input",
   "idempotency_key_in_use",
   "idempotency_key_mismatch",
   "payload_not_mergeable",
@@ -39,6 +41,7 @@ export const NODE_ERROR_CODES = [
   "request_failed",
   "response_too_large",
   "run_cancelled",
+  "ui_interaction_timeout",
 ] as const;
 /** One of {@link NODE_ERROR_CODES}. */
 export type NodeErrorCode = (typeof NODE_ERROR_CODES)[number];

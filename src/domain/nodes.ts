@@ -1,5 +1,5 @@
 /** Node types a definition may use; a node log's `component_id` is one of them. */
-export const NODE_TYPES = ["trigger", "http_request", "transform", "condition", "delay", "fail"] as const;
+export const NODE_TYPES = ["trigger", "http_request", "transform", "condition", "delay", "fail", "ui_interaction"] as const;
 /** One of {@link NODE_TYPES}. */
 export type NodeType = (typeof NODE_TYPES)[number];
 

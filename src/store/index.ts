@@ -48,6 +48,7 @@ export {
 } from "./queries/runs.ts";
 export { settleRuns, type SettleOutcome, type Settlement } from "./queries/settle.ts";
 export { cancelRunRows, type CancelQuery, type CancelResult } from "./queries/cancel.ts";
+export { deliverNodeInput, expireAwaitingRuns, type Delivery, type ExpiryWords } from "./queries/ui-input.ts";
 export { copyLogs, listRunLogs, listLogsForRuns, listLogRows, type NewLog, type LogQuery } from "./queries/logs.ts";
 export { countWorkflowLogs, type WorkflowLogCounts, type WorkflowLogCountsQuery } from "./queries/log-stats.ts";
 export { reserveIdempotencyKey, findIdempotencyKey, completeIdempotencyKey, type IdempotencyScope } from "./queries/idempotency.ts";

@@ -52,6 +52,10 @@ export interface RunRecord {
   leaseOwner: string | null;
   leaseExpiresAt: Date | null;
   attempts: number;
+  /** The ui_interaction node an `awaiting_ui_interaction` run waits at (kept after the wait ended unanswered). */
+  awaitingNode?: string | null;
+  /** When that wait runs out. */
+  inputDeadline?: Date | null;
 }
 
 /** One node execution (or an output copied from a source run). */

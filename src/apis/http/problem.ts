@@ -42,6 +42,8 @@ const DOMAIN_STATUS = Object.freeze({
   node_not_found: 404,
   run_not_rerunnable: 409,
   run_not_cancellable: 409,
+  run_not_awaiting_input: 409,
+  invalid_node_input: 422,
   idempotency_key_in_use: 409,
   idempotency_key_mismatch: 422,
   payload_not_mergeable: 422,

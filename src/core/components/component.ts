@@ -37,10 +37,12 @@ export interface NodeInput {
   services: ComponentServices;
 }
 
-/** A node's result: an output (and for a condition, the branch to follow) or a durable wait. */
+/** A node's result: an output (and for a condition, the branch to follow), a durable wait, or a wait for a person. */
 export type NodeResult =
   | { kind: "output"; output: unknown; branch?: "true" | "false" }
-  | { kind: "delay"; until: Date; output: unknown };
+  | { kind: "delay"; until: Date; output: unknown }
+  /** Wait for a person's input until `until`; the input becomes the node's output (no log is written now). */
+  | { kind: "await"; until: Date; output?: undefined };
 
 /** One node type: how to check its config and how to run it. */
 export interface Component {

@@ -6,6 +6,7 @@ import { failComponent } from "./fail.ts";
 import { httpRequestComponent } from "./http-request.ts";
 import { transformComponent } from "./transform.ts";
 import { triggerComponent } from "./trigger.ts";
+import { uiInteractionComponent } from "./ui-interaction.ts";
 
 /** Every node type the engine runs, by type. */
 export const COMPONENTS: Readonly<Record<NodeType, Component>> = Object.freeze({
@@ -15,6 +16,7 @@ export const COMPONENTS: Readonly<Record<NodeType, Component>> = Object.freeze({
   condition: conditionComponent,
   delay: delayComponent,
   fail: failComponent,
+  ui_interaction: uiInteractionComponent,
 });
 
 /** True for a type name the engine knows. */
@@ -29,4 +31,6 @@ export { renderTemplate, renderValue, readPath } from "./template.ts";
 export { isTruthy } from "./condition.ts";
 export { MAX_DELAY_SECONDS } from "./delay.ts";
 export { MAX_HTTP_TIMEOUT_MS } from "./http-request.ts";
-export { triggerComponent, httpRequestComponent, transformComponent, conditionComponent, delayComponent, failComponent };
+export { DEFAULT_UI_TIMEOUT_SECONDS, MAX_UI_TIMEOUT_SECONDS, MIN_UI_TIMEOUT_SECONDS, inputSchemaOf } from "./ui-interaction.ts";
+export { MAX_DEFINITION_INPUT_SCHEMA_BYTES, MAX_INPUT_BYTES, MAX_INPUT_SCHEMA_BYTES, MAX_INPUT_SCHEMA_DEPTH, inputSchemaBytes, validateInput } from "./ui-input-schema.ts";
+export { triggerComponent, httpRequestComponent, transformComponent, conditionComponent, delayComponent, failComponent, uiInteractionComponent };

@@ -2,8 +2,11 @@ import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { StoreUnavailableError, type Db } from "../db.ts";
 import { acquireDirLock, DataDirError, prepareDataDir } from "./dir-lock.ts";
 
-/** Where PGlite keeps its files: a directory (locked exclusively) or process memory. */
-export type PgliteOptions = { dataDir?: string; memory?: false } | { memory: true };
+/**
+ * Where PGlite keeps its files: a directory (locked exclusively) or process memory, optionally
+ * filled from a data directory dumped earlier (`dumpDataDir`), which skips initdb.
+ */
+export type PgliteOptions = { dataDir?: string; memory?: false } | { memory: true; loadDataDir?: Blob };
 
 /** Default data directory, relative to the working directory. */
 export const DEFAULT_DATA_DIR = "./data";
@@ -13,7 +16,7 @@ export const DEFAULT_DATA_DIR = "./data";
  * the directory is locked first, so a second process is refused before PGlite touches it.
  */
 export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
-  if (options.memory) return wrapPglite(await PGlite.create(), () => {});
+  if (options.memory) return wrapPglite(await PGlite.create(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}), () => {});
   const given = options.dataDir ?? DEFAULT_DATA_DIR;
   // Checked (and created) first, so a file, a dangling link or a read-only place is named plainly;
   // PGlite itself is given the real path, as it cannot open a directory through a symbolic link.

@@ -39,8 +39,8 @@ export interface CancelResult {
 
 /**
  * Cancels runs in one statement. A run no worker holds (pending, delayed, waiting) is failed at once
- * with `errorMessage` and one error log at the node where it stood: its latest own log's node (the
- * delay or the wait), else the node it would start at (its resume node, else the trigger). A running
+ * with `errorMessage` and one error log at the node where it stood: the ui_interaction node it waits
+ * at, else its latest own log's node (the delay), else the node it would start at (its resume node, else the trigger). A running
  * run gets `cancel_requested_at` and a notification (`CANCEL_NOTICE_PREFIX` and its id) on the runs channel: the worker that
  * holds it fails it at its next node boundary. Rows are locked and rechecked, so a run claimed or
  * finished meanwhile is judged on its newest state.
@@ -71,7 +71,8 @@ export async function cancelRunRows(db: Db, q: CancelQuery): Promise<CancelResul
        SELECT c.*, row_number() OVER (ORDER BY c."createdAt", c.seq) AS ord FROM changed c
      ), stood AS (
        SELECT c.id, c."workflowId", c."accountId", c.ord,
-              COALESCE(last.node_id, start.node_id) AS node_id, COALESCE(last.component_id, start.component_id) AS component_id
+              COALESCE(c."awaitingNode", last.node_id, start.node_id) AS node_id,
+              CASE WHEN c."awaitingNode" IS NOT NULL THEN 'ui_interaction' ELSE COALESCE(last.component_id, start.component_id) END AS component_id
        FROM numbered c
        LEFT JOIN LATERAL (SELECT l.node_id, l.component_id FROM node_logs l
                           WHERE l.run_id = c.id AND l.copied_from IS NULL ORDER BY l.seq DESC LIMIT 1) last ON true

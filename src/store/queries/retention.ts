@@ -1,19 +1,21 @@
+import type { RunStatus } from "../../domain/index.ts";
 import type { Db } from "../db.ts";
 
 /**
- * Deletes up to `limit` finished runs created before `cutoff` (their logs cascade).
- * Pending and running runs are kept: a long delay must still wake up.
+ * Deletes up to `limit` runs in `statuses` (the caller's rule of what is finished) created before
+ * `cutoff` (their logs cascade). Other runs are kept: a long delay must still wake up, a wait for a
+ * person must still time out.
  */
-export async function purgeRunsBefore(db: Db, cutoff: Date, limit: number): Promise<number> {
+export async function purgeRunsBefore(db: Db, cutoff: Date, limit: number, statuses: readonly RunStatus[]): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
     `WITH doomed AS (
        DELETE FROM runs WHERE id IN (
          SELECT id FROM runs
-         WHERE created_at < $1 AND status IN ('completed', 'failed', 'awaiting_ui_interaction')
+         WHERE created_at < $1 AND status = ANY($3::text[])
          LIMIT $2 FOR UPDATE SKIP LOCKED)
        RETURNING 1)
      SELECT count(*)::int AS n FROM doomed`,
-    [cutoff, limit],
+    [cutoff, limit, statuses],
   );
   return rows[0]?.n ?? 0;
 }

@@ -7,7 +7,8 @@ export const RUN_COLUMNS = `id, account_id AS "accountId", end_user_id AS "endUs
   workflow_version AS "workflowVersion", status, trigger_type AS "triggerType", trigger_payload AS "triggerPayload",
   rerun_of AS "rerunOf", root_run_id AS "rootRunId", resume_from_node AS "resumeFromNode", error_message AS "errorMessage",
   created_at AS "createdAt", started_at AS "startedAt", completed_at AS "completedAt", available_at AS "availableAt",
-  lease_owner AS "leaseOwner", lease_expires_at AS "leaseExpiresAt", attempts`;
+  lease_owner AS "leaseOwner", lease_expires_at AS "leaseExpiresAt", attempts,
+  awaiting_node AS "awaitingNode", input_deadline AS "inputDeadline"`;
 
 /** Channel on which run inserts wake idle workers (empty payload) and cancels reach the worker holding a run. */
 export const RUNS_CHANNEL = "reprise_runs";

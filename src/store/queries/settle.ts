@@ -11,7 +11,12 @@ export type SettleOutcome =
    * Back to pending, due at `availableAt`. A delay starts a fresh attempt count; a graceful
    * release gives back the attempt it did not use.
    */
-  | { kind: "defer"; availableAt: Date; reason: "delay" | "release" };
+  | { kind: "defer"; availableAt: Date; reason: "delay" | "release" }
+  /**
+   * Parked in `awaiting_ui_interaction` at `nodeId` until `until` (no lease, a fresh attempt count),
+   * for a person's input to queue it again; unless its cancel was requested, like a defer.
+   */
+  | { kind: "await"; nodeId: string; until: Date };
 
 /** A worker's write for one run it holds: logs in execution order, then the run's new state. */
 export interface Settlement {
@@ -29,7 +34,7 @@ export interface Settlement {
 /**
  * Writes the logs and state changes of many held runs in one statement. Every write is fenced by the
  * lease: a run `owner` no longer holds (another worker reclaimed it) gets neither its logs nor its
- * change. A run whose cancel was requested is never deferred (its logs are written, it stays held) so
+ * change. A run whose cancel was requested is never deferred or parked (its logs are written, it stays held) so
  * that its worker ends it. Returns, for each run whose settlement was written, whether its cancel was
  * requested.
  */
@@ -45,6 +50,8 @@ export async function settleRuns(db: Db, settlements: Settlement[]): Promise<Map
     at: s.outcome.kind === "finish" ? s.outcome.at.toISOString() : null,
     available_at: s.outcome.kind === "defer" ? s.outcome.availableAt.toISOString() : null,
     reason: s.outcome.kind === "defer" ? s.outcome.reason : null,
+    node_id: s.outcome.kind === "await" ? s.outcome.nodeId : null,
+    until: s.outcome.kind === "await" ? s.outcome.until.toISOString() : null,
   }));
   const logs = settlements.flatMap((s) =>
     s.logs.map((l) => ({
@@ -63,24 +70,26 @@ export async function settleRuns(db: Db, settlements: Settlement[]): Promise<Map
   const { rows } = await db.query<{ id: string; cancelRequested: boolean }>(
     `WITH s AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(run_id text, owner text, attempt int, action text, status text, error_message text,
-         at timestamptz, available_at timestamptz, reason text)
+         at timestamptz, available_at timestamptz, reason text, node_id text, until timestamptz)
      ), changed AS (
        UPDATE runs r SET
-         status = CASE WHEN s.action = 'finish' THEN s.status ELSE 'pending' END,
+         status = CASE s.action WHEN 'finish' THEN s.status WHEN 'await' THEN 'awaiting_ui_interaction' ELSE 'pending' END,
+         awaiting_node = CASE WHEN s.action = 'await' THEN s.node_id END,
+         input_deadline = CASE WHEN s.action = 'await' THEN s.until END,
          error_message = CASE WHEN s.action = 'finish' THEN s.error_message ELSE r.error_message END,
          completed_at = CASE WHEN s.action = 'finish' THEN s.at ELSE r.completed_at END,
          executed_by = CASE WHEN s.action = 'finish' THEN s.owner ELSE r.executed_by END,
          available_at = CASE WHEN s.action = 'defer' THEN s.available_at ELSE r.available_at END,
-         attempts = CASE WHEN s.action <> 'defer' THEN r.attempts WHEN s.reason = 'delay' THEN 0 ELSE GREATEST(r.attempts - 1, 0) END,
+         attempts = CASE WHEN s.action = 'await' OR s.reason = 'delay' THEN 0 WHEN s.action <> 'defer' THEN r.attempts ELSE GREATEST(r.attempts - 1, 0) END,
          lease_owner = NULL,
          lease_expires_at = NULL
        FROM s
        WHERE s.action <> 'continue' AND r.id = s.run_id AND r.lease_owner = s.owner AND r.attempts = s.attempt AND r.status = 'running'
-         AND NOT (s.action = 'defer' AND r.cancel_requested_at IS NOT NULL)
+         AND NOT (s.action IN ('defer', 'await') AND r.cancel_requested_at IS NOT NULL)
        RETURNING r.id, s.attempt, r.workflow_id, r.account_id, r.cancel_requested_at IS NOT NULL AS cancel_requested
      ), held AS (
        SELECT r.id, s.attempt, r.workflow_id, r.account_id, r.cancel_requested_at IS NOT NULL AS cancel_requested FROM runs r JOIN s ON r.id = s.run_id
-       WHERE (s.action = 'continue' OR (s.action = 'defer' AND r.cancel_requested_at IS NOT NULL))
+       WHERE (s.action = 'continue' OR (s.action IN ('defer', 'await') AND r.cancel_requested_at IS NOT NULL))
          AND r.lease_owner = s.owner AND r.attempts = s.attempt AND r.status = 'running'
      ), fenced AS (
        SELECT * FROM changed UNION ALL SELECT * FROM held

@@ -85,7 +85,7 @@ function spawnNode(args: string[]): Promise<{ code: number; output: string }> {
 
 /** The Arazzo workflows that need state across calls, and so run only against a real server. */
 export const STATEFUL_WORKFLOWS: Readonly<Record<"altostrat" | "alloy", string[]>> = {
-  altostrat: ["rerun-loop", "cancel-then-rerun"],
+  altostrat: ["rerun-loop", "wait-deliver-complete", "cancel-then-rerun"],
   alloy: ["rerun-loop", "cancel-then-rerun"],
 };
 

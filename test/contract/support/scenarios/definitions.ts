@@ -25,6 +25,37 @@ export const SLOW_DEFINITION = {
   edges: [{ source: "n1", target: "n2" }],
 };
 
+/**
+ * A workflow whose runs wait for a person at `approve` (a ui_interaction node with a one-hour timeout)
+ * and then record the decision: the input must be `{ approved: boolean, note?: string }`.
+ */
+export const APPROVAL_DEFINITION = {
+  nodes: [
+    { id: "n1", type: "trigger" as const },
+    { id: "n2", type: "transform" as const, config: { expression: "{ 'amount': trigger.amount }" } },
+    {
+      id: "approve",
+      type: "ui_interaction" as const,
+      config: {
+        prompt: "Approve this order?",
+        timeout_seconds: 3600,
+        input_schema: {
+          type: "object",
+          required: ["approved"],
+          additionalProperties: false,
+          properties: { approved: { type: "boolean" }, note: { type: "string", maxLength: 200 } },
+        },
+      },
+    },
+    { id: "n4", type: "transform" as const, config: { expression: "{ 'approved': nodes.approve.approved, 'amount': nodes.n2.amount }" } },
+  ],
+  edges: [
+    { source: "n1", target: "n2" },
+    { source: "n2", target: "approve" },
+    { source: "approve", target: "n4" },
+  ],
+};
+
 /** The trigger payload the scenarios send. */
 export const ORDER = { order_id: "ord_1042", amount: 129.9, currency: "EUR" };
 

@@ -8,8 +8,24 @@ import { altostratUtilities } from "./altostrat-utilities.ts";
 import { alloyCancel, altostratCancel } from "./cancel.ts";
 import { accountIsolation } from "./isolation.ts";
 import { alloyRerunWithBody, altostratRerunWithBody } from "./rerun-overrides.ts";
+import { alloyUiInput, altostratUiInput } from "./ui-input.ts";
 
-export { alloyErrors, alloyEventAndName, alloyRerunLoop, altostratErrors, altostratRerunLoop, altostratUtilities, altostratWebhook, accountIsolation, altostratCancel, alloyCancel, altostratRerunWithBody, alloyRerunWithBody };
+export {
+  alloyErrors,
+  alloyEventAndName,
+  alloyRerunLoop,
+  altostratErrors,
+  altostratRerunLoop,
+  altostratUtilities,
+  altostratWebhook,
+  accountIsolation,
+  altostratCancel,
+  alloyCancel,
+  altostratUiInput,
+  alloyUiInput,
+  altostratRerunWithBody,
+  alloyRerunWithBody,
+};
 export * from "./definitions.ts";
 
 /** Every scenario, in the order they run. */
@@ -23,6 +39,8 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   alloyEventAndName,
   altostratCancel,
   alloyCancel,
+  altostratUiInput,
+  alloyUiInput,
   accountIsolation,
   altostratRerunWithBody,
   alloyRerunWithBody,
