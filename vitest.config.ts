@@ -10,6 +10,7 @@ const STARTS_PROCESSES = [
   "test/apis/admin/admin-app.test.ts", // a server: its sandbox processes
   "test/apis/alloy/{alloy-runs,bulk-rerun,cancel,handlers,ui-input}.test.ts",
   "test/apis/altostrat/{altostrat-runs,bulk-rerun,cancel,handlers,smoke,ui-input}.test.ts",
+  "test/apis/{alloy,altostrat}/rerun-overrides.test.ts", // a server: its sandbox processes
   "test/apis/http/{console-route,create-api-app,date-time}.test.ts",
   "test/apis/http/cors.test.ts", // a server and Prism
   "test/apis/http/error-answers.test.ts",

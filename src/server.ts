@@ -76,6 +76,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       httpTimeoutMs: config.outbound.requestTimeoutMs,
       ...config.runLimits,
       ...config.rerunJobs,
+      payloadMaxBytes: config.server.bodyLimitBytes,
     },
     sandbox,
   });

@@ -235,6 +235,8 @@ export interface paths {
          * Rerun a single workflow execution
          * @description Starts a new execution of the workflow with the same input as an earlier execution, and answers with the new execution's `executionId`. The earlier execution is left unchanged; the new one records it in `rerunOf` and runs with `executionMode` `retry`. Only finished executions can be rerun: one that is still running is refused with `409`. Executions are kept for 7 days, so older ones can no longer be rerun.
          *
+         *     The body is optional; without one (or with `{}`) the rerun is the one described above, on the workflow's current version. `data` replaces the earlier execution's input, or with `dataMode: merge` is merged over it key by key at the top level (the earlier input must then be an object, else `422` `payload_not_mergeable`; a merged input larger than a request body may be is refused with `413`). `version: original` runs the workflow version the earlier execution ran instead of the current one.
+         *
          *     Authenticate with your API key in the `Authorization` header (`bearer <API key>`); a missing or unknown key is refused with `401`.
          */
         post: operations["rerunWorkflowExecution"];
@@ -458,6 +460,32 @@ export interface components {
          * @example 2025-10-31T13:00:00Z
          */
         ExecutionsTo: string;
+        /** @description What to change in a rerun; every field is optional and `{}` changes nothing. */
+        RerunExecutionRequest: {
+            /**
+             * @description The input of the new execution's trigger, in place of the earlier execution's (`dataMode: replace`) or merged over it (`merge`).
+             * @example {
+             *       "amount": 99.5
+             *     }
+             */
+            data?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description How `data` is applied: `replace` (the default) uses it as the new input; `merge` sets its top-level keys over the earlier input's, keeping the others (the earlier input must be an object). Ignored without `data`.
+             * @default replace
+             * @example merge
+             * @enum {string}
+             */
+            dataMode?: "replace" | "merge";
+            /**
+             * @description Which version of the workflow the new execution runs: `current` (the default) its latest version, `original` the version the earlier execution ran.
+             * @default current
+             * @example original
+             * @enum {string}
+             */
+            version?: "current" | "original";
+        };
         /** @description A bulk rerun job and its progress. */
         RerunJob: {
             /**
@@ -748,6 +776,15 @@ export interface components {
         };
         /** @description Unprocessable Entity - The Idempotency-Key was already used for a different request. */
         IdempotencyKeyMismatch: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Unprocessable Entity - `dataMode` is `merge` and the earlier execution's input is not an object. */
+        InputNotMergeable: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1396,7 +1433,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RerunExecutionRequest"];
+            };
+        };
         responses: {
             /** @description 200 */
             200: {
@@ -1419,11 +1460,14 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["BadRequestBody"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["WorkflowOrExecutionNotFound"];
             405: components["responses"]["MethodNotAllowed"];
             409: components["responses"]["ExecutionNotFinished"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InputNotMergeable"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

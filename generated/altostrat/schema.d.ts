@@ -274,6 +274,8 @@ export interface paths {
          * @description Creates a new workflow run using the same initial trigger payload as a previous run. This is useful for re-trying a failed or completed execution with the original input data.
          *
          *     The new run executes the workflow's current version and is linked to the original through `rerun_of` and `root_run_id`; the original run is never changed. Only finished runs (`completed` or `failed`) can be re-run; any other status is refused with `409` `run_not_rerunnable`. Send an `Idempotency-Key` to make retries of this request safe: a repeat within 24 hours returns the run created by the first request.
+         *
+         *     The body is optional; without one (or with `{}`) the re-run is the one described above. `payload` replaces the original trigger payload, or with `payload_mode: merge` is merged over it key by key at the top level (the original payload must then be an object, else `422` `payload_not_mergeable`; a merged payload larger than a request body may be is refused with `413`). `version: original` runs the version the original run recorded (its `workflow_version`) instead of the current one. The body is part of what an `Idempotency-Key` remembers.
          */
         post: operations["rerunWorkflowRun"];
         delete?: never;
@@ -647,6 +649,32 @@ export interface components {
          * @example rrj_01jbx2f0q8m3k7c5v9w1t4n6hd
          */
         RerunJobIdentifier: string;
+        /** @description What to change in a re-run; every field is optional and `{}` changes nothing. */
+        RerunWorkflowRunRequest: {
+            /**
+             * @description The trigger payload of the new run, in place of the original run's (`payload_mode: replace`) or merged over it (`merge`).
+             * @example {
+             *       "amount": 99.5
+             *     }
+             */
+            payload?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description How `payload` is applied: `replace` (the default) uses it as the new trigger payload; `merge` sets its top-level keys over the original payload's, keeping the others (the original payload must be an object). Ignored without `payload`.
+             * @default replace
+             * @example merge
+             * @enum {string}
+             */
+            payload_mode?: "replace" | "merge";
+            /**
+             * @description Which version of the workflow the new run executes: `current` (the default) its latest version, `original` the version the original run recorded in `workflow_version`.
+             * @default current
+             * @example original
+             * @enum {string}
+             */
+            version?: "current" | "original";
+        };
         /** @description The answer to a resume request. */
         ResumeWorkflowRunResponse: {
             /**
@@ -1084,6 +1112,15 @@ export interface components {
         };
         /** @description Not Found - The account has no bulk rerun job with this ID. */
         RerunJobNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Unprocessable Entity - The Idempotency-Key was already used for a different request, or `payload_mode` is `merge` and the original run's trigger payload is not an object. */
+        RerunUnprocessable: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1798,7 +1835,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RerunWorkflowRunRequest"];
+            };
+        };
         responses: {
             /** @description The workflow re-run has been accepted and is running asynchronously. */
             202: {
@@ -1821,12 +1862,14 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["BadRequestBody"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
             409: components["responses"]["RunConflict"];
-            422: components["responses"]["IdempotencyKeyMismatch"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["RerunUnprocessable"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -34,6 +34,12 @@ export interface EngineConfig {
   rerunJobMaxRate: number;
   /** Most source runs one page of a bulk rerun job takes in one transaction (default 500). */
   rerunJobPageSize: number;
+  /**
+   * Largest trigger payload a rerun's merge may produce (default 1 MiB, the default request body
+   * limit; the server passes its BODY_LIMIT), so merges cannot grow a payload rerun after rerun. A
+   * replacing payload, like an execution's, is bounded by the request that carries it.
+   */
+  payloadMaxBytes: number;
 }
 
 /** Defaults for EngineConfig. */
@@ -52,6 +58,7 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = Object.freeze({
   rerunJobDefaultRate: 50,
   rerunJobMaxRate: 500,
   rerunJobPageSize: 500,
+  payloadMaxBytes: 1024 * 1024,
 });
 
 /** What every verb receives: the store and the injected world (clock, ids, network). */

@@ -2,7 +2,8 @@ import { ACTIVE_RERUN_JOB_STATES } from "../domain/index.ts";
 import { advanceRerunJob, listRerunSources, lockDueRerunJob, nextRerunJobDue, StoreUnavailableError, type RerunJobRecord } from "../store/index.ts";
 import type { EngineDeps } from "./deps.ts";
 import { isDomainError } from "./errors.ts";
-import { createQueueRequest, queueRuns } from "./run-requests.ts";
+import { queueRuns } from "./run-requests.ts";
+import { createRerunRequest } from "./rerun.ts";
 
 type Deps = Pick<EngineDeps, "db" | "clock" | "ids" | "config">;
 
@@ -33,17 +34,8 @@ export async function queueRerunJobPage(deps: Deps): Promise<RerunJobPage | unde
       lockedId = job.id;
       const limit = Math.max(1, Math.min(deps.config.rerunJobPageSize, job.ratePerSecond));
       const sources = await listRerunSources(tx, job.id, limit);
-      const requests = sources.map((source) =>
-        createQueueRequest(deps, {
-          accountId: job.accountId,
-          workflowId: job.workflowId,
-          sourceRunId: source.id,
-          triggerType: "rerun",
-          payload: null,
-          endUserId: null,
-          resumeFromNode: null,
-        }),
-      );
+      // Each source is queued as a single rerun without a body is: the one rerun path.
+      const requests = sources.map((source) => createRerunRequest(deps, { accountId: job.accountId, workflowId: job.workflowId, runId: source.id }));
       const outcomes = await queueRuns(tx, requests);
       const queued = outcomes.filter((o) => o.ok).length;
       const skipped = outcomes.filter((o) => !o.ok && isDomainError(o.error, "run_not_rerunnable")).length;

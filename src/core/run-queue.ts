@@ -2,7 +2,7 @@ import { StoreUnavailableError, type QueueRequest, type RunRecord } from "../sto
 import type { EngineDeps } from "./deps.ts";
 import { createGroupCommit, type BatchResult } from "./group-commit.ts";
 import type { StartedRun } from "./idempotency.ts";
-import { rerunRun, type RerunInput } from "./rerun.ts";
+import { createRerunRequest, queueLimits, rerunRun, type RerunInput } from "./rerun.ts";
 import { createQueueRequest, queueRuns } from "./run-requests.ts";
 import { executeWorkflow, type ExecuteWorkflowInput } from "./runs.ts";
 
@@ -41,17 +41,7 @@ export function createRunQueue(deps: Deps, options: { maxBatch?: number } = {}):
     },
     async rerun(input) {
       if (input.idempotencyKey !== undefined) return rerunRun(deps, input);
-      const run = await batch.submit(
-        createQueueRequest(deps, {
-          accountId: input.accountId,
-          workflowId: input.workflowId ?? null,
-          sourceRunId: input.runId,
-          triggerType: "rerun",
-          payload: null,
-          endUserId: null,
-          resumeFromNode: null,
-        }),
-      );
+      const run = await batch.submit(createRerunRequest(deps, input));
       return { run, replayed: false };
     },
   };
@@ -59,14 +49,14 @@ export function createRunQueue(deps: Deps, options: { maxBatch?: number } = {}):
 
 async function queueBatch(deps: Deps, requests: QueueRequest[]): Promise<BatchResult<RunRecord>[]> {
   try {
-    return await queueRuns(deps.db, requests);
+    return await queueRuns(deps.db, requests, queueLimits(deps));
   } catch (err) {
     if (err instanceof StoreUnavailableError || requests.length === 1) throw err;
     // A value the statement cannot store (text jsonb cannot hold) fails the whole statement; queued
     // one at a time, it fails only its own request.
     const results: BatchResult<RunRecord>[] = [];
     for (const request of requests) {
-      results.push(await queueRuns(deps.db, [request]).then(([result]) => result!, (error: unknown) => ({ ok: false as const, error })));
+      results.push(await queueRuns(deps.db, [request], queueLimits(deps)).then(([result]) => result!, (error: unknown) => ({ ok: false as const, error })));
     }
     return results;
   }

@@ -17,14 +17,19 @@ export function createQueueRequest(deps: Pick<EngineDeps, "clock" | "ids">, fiel
  * request with its run or the DomainError of its refusal. Every run-creating verb ends here, batched
  * or alone, so what may be rerun and the errors that say otherwise have this one path.
  */
-export async function queueRuns(db: Db, requests: QueueRequest[]): Promise<BatchResult<RunRecord>[]> {
-  const outcomes = await insertRunBatch(db, requests, { rerunnableStatuses: RERUNNABLE_STATUSES });
+export async function queueRuns(db: Db, requests: QueueRequest[], limits: QueueLimits = {}): Promise<BatchResult<RunRecord>[]> {
+  const outcomes = await insertRunBatch(db, requests, { rerunnableStatuses: RERUNNABLE_STATUSES, ...limits });
   return outcomes.map((outcome, i) => (outcome.run ? { ok: true, value: outcome.run } : { ok: false, error: refusalError(requests[i]!, outcome.refusal) }));
 }
 
+/** Bounds the statement applies to what a request asks for (a merged payload). */
+export interface QueueLimits {
+  payloadMaxBytes?: number;
+}
+
 /** Queues one run in `tx` (e.g. the transaction that holds its idempotency key); throws its refusal. */
-export async function queueRun(tx: Db, request: QueueRequest): Promise<RunRecord> {
-  const [result] = await queueRuns(tx, [request]);
+export async function queueRun(tx: Db, request: QueueRequest, limits: QueueLimits = {}): Promise<RunRecord> {
+  const [result] = await queueRuns(tx, [request], limits);
   if (!result!.ok) throw result!.error;
   return result!.value;
 }
@@ -41,5 +46,13 @@ function refusalError(request: QueueRequest, refusal: QueueRefusal): DomainError
       });
     case "workflow_not_found":
       return new DomainError("workflow_not_found", `Workflow ${refusal.workflowId} not found`);
+    case "payload_not_mergeable":
+      return new DomainError(
+        "payload_not_mergeable",
+        `Run ${request.sourceRunId} has a trigger payload of type ${refusal.sourcePayloadType}; only an object payload can be merged into`,
+        { details: { sourcePayloadType: refusal.sourcePayloadType } },
+      );
+    case "payload_too_large":
+      return new DomainError("payload_too_large", `The rerun's merged trigger payload would be larger than the server accepts`);
   }
 }

@@ -15,6 +15,8 @@ export const DOMAIN_ERROR_CODES = [
   "invalid_node_input",
   "idempotency_key_in_use",
   "idempotency_key_mismatch",
+  "payload_not_mergeable",
+  "payload_too_large",
   "invalid_workflow_definition",
   "store_unavailable",
 ] as const;

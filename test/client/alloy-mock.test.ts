@@ -15,11 +15,14 @@ type Expectation = { kind: "started" } | { kind: "error"; codes: string[] };
 /** What each documented status of the rerun operation must carry; a status missing here fails its case. */
 const expectations: Record<number, Expectation> = {
   200: { kind: "started" },
-  400: { kind: "error", codes: ["validation_failed", "unsupported_api_version"] },
+  400: { kind: "error", codes: ["validation_failed", "malformed_json", "unsupported_api_version"] },
   401: { kind: "error", codes: ["unauthorized"] },
   404: { kind: "error", codes: ["workflow_not_found", "run_not_found"] },
   405: { kind: "error", codes: ["method_not_allowed"] },
   409: { kind: "error", codes: ["run_not_rerunnable"] },
+  413: { kind: "error", codes: ["payload_too_large"] },
+  415: { kind: "error", codes: ["unsupported_media_type"] },
+  422: { kind: "error", codes: ["payload_not_mergeable"] },
   500: { kind: "error", codes: ["internal_error"] },
   503: { kind: "error", codes: ["store_unavailable"] },
 };
@@ -100,12 +103,13 @@ describe("Alloy client against the Prism mock: POST /workflows/{workflowId}/reru
     expect(version).toBe("2025-10");
   });
 
-  it("is refused by the mock with 400 when the key and version headers are missing", async () => {
-    // Alloy declares both as required header parameters (not a security scheme), so Prism answers the
-    // operation's 400 and names the missing headers in `sl-violations`; the real server answers 401.
+  it("is refused by the mock with its 422 when the key and version headers are missing", async () => {
+    // Alloy declares both as required header parameters (not a security scheme), so Prism refuses the
+    // request and names the missing headers in `sl-violations`, answering with the operation's 422 (its
+    // choice for an invalid request before 400; the rerun documents one for its body); the real server answers 401.
     const url = `${mock.url}/workflows/${params.path.workflowId}/rerun/${params.path.executionId}`;
     const response = await fetch(url, { method: "POST" });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(422);
     const violations = response.headers.get("sl-violations") ?? "";
     expect(violations).toContain("'authorization'");
     expect(violations).toContain("'x-api-version'");

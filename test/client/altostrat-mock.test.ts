@@ -16,12 +16,14 @@ type Expectation = { kind: "accepted" } | { kind: "error"; type: ErrorResponse["
 /** What each documented status of the rerun operation must carry; a status missing here fails its case. */
 const expectations: Record<number, Expectation> = {
   202: { kind: "accepted" },
-  400: { kind: "error", type: "invalid_request_error", codes: ["validation_failed"] },
+  400: { kind: "error", type: "invalid_request_error", codes: ["validation_failed", "malformed_json"] },
   401: { kind: "error", type: "authentication_error", codes: ["unauthorized"] },
   404: { kind: "error", type: "not_found_error", codes: ["run_not_found"] },
   405: { kind: "error", type: "invalid_request_error", codes: ["method_not_allowed"] },
   409: { kind: "error", type: "conflict_error", codes: ["run_not_rerunnable", "idempotency_key_in_use"] },
-  422: { kind: "error", type: "invalid_request_error", codes: ["idempotency_key_mismatch"] },
+  413: { kind: "error", type: "invalid_request_error", codes: ["payload_too_large"] },
+  415: { kind: "error", type: "invalid_request_error", codes: ["unsupported_media_type"] },
+  422: { kind: "error", type: "invalid_request_error", codes: ["idempotency_key_mismatch", "payload_not_mergeable"] },
   500: { kind: "error", type: "api_error", codes: ["internal_error"] },
   503: { kind: "error", type: "api_error", codes: ["store_unavailable"] },
 };

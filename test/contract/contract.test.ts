@@ -109,8 +109,8 @@ describe("Arazzo workflows (redocly respect)", () => {
         const skip = target.kind === "mock" ? [...STATEFUL_WORKFLOWS[api]] : [];
         if (api === "alloy" && !inputs.slowWorkflowId) {
           expect(label, "only a deployment may lack a slow Alloy workflow").toBe("deployment");
-          await ctx.annotate("rerun-unfinished-execution: no slow Alloy workflow (CONTRACT_ALLOY_SLOW_WORKFLOW_ID or --alloy-slow-workflow)", "not run");
-          skip.push("rerun-unfinished-execution");
+          await ctx.annotate("rerun-unfinished-execution, cancel-then-rerun: no slow Alloy workflow (CONTRACT_ALLOY_SLOW_WORKFLOW_ID or --alloy-slow-workflow)", "not run");
+          skip.push("rerun-unfinished-execution", "cancel-then-rerun");
         }
         const coverage = { recorder: createCoverageRecorder("arazzo", target), api };
         const result = await runRespect({ file: ARAZZO_FILES[api], servers: { [api]: url! }, inputs, skip, coverage });

@@ -4,6 +4,7 @@ import type { HandlerMap } from "../http/typed-handlers.ts";
 import { createRerunJobHandlers } from "./rerun-jobs.ts";
 import { toInstant } from "../http/date-time.ts";
 import { HttpProblem } from "../http/problem.ts";
+import { readRerunOverrides } from "../http/rerun-overrides.ts";
 import { toExecution, toLogEntry, toStatus } from "./mappers.ts";
 
 /** The spec's `WorkflowId` and `ExecutionId` shapes: Alloy resources only (Altostrat ones share the store). */
@@ -67,12 +68,13 @@ export function createAlloyHandlers(engine: Engine): HandlerMap<operations, Allo
     },
 
     /** @see rerunWorkflowExecution (the seed operation) */
-    async rerunWorkflowExecution({ path, context }) {
+    async rerunWorkflowExecution({ path, body, context }) {
       // The seed's path parameters are unpatterned; the spec promises 404 for any other shape.
       if (!WORKFLOW_ID.test(path.workflowId)) throw new DomainError("workflow_not_found", `Workflow ${path.workflowId} not found`);
       try {
         if (!EXECUTION_ID.test(path.executionId)) throw new DomainError("run_not_found", `Run ${path.executionId} not found`);
-        const started = await engine.rerunRun({ accountId: context.accountId, runId: path.executionId, workflowId: path.workflowId });
+        const overrides = readRerunOverrides({ payload: body?.data, mode: body?.dataMode, version: body?.version });
+        const started = await engine.rerunRun({ accountId: context.accountId, runId: path.executionId, workflowId: path.workflowId, ...overrides });
         return { status: 200, body: { message: "success", executionId: started.run.id } };
       } catch (err) {
         // No such execution: when the workflow does not exist either, the 404 names the workflow (getWorkflow throws).

@@ -1,6 +1,7 @@
 import { DomainError, type Engine } from "../../core/index.ts";
 import type { operations } from "../../../generated/altostrat/schema.d.ts";
 import { toInstant } from "../http/date-time.ts";
+import { readRerunOverrides } from "../http/rerun-overrides.ts";
 import type { HandlerMap } from "../http/typed-handlers.ts";
 import { createRerunJobHandlers } from "./rerun-jobs.ts";
 import { toDefinitionFieldError, toWorkflow, toWorkflowLog, toWorkflowLogStats, toWorkflowRun } from "./mappers.ts";
@@ -88,10 +89,15 @@ export function createAltostratHandlers(engine: Engine): HandlerMap<operations, 
     },
 
     /** @see rerunWorkflowRun (the seed operation) */
-    async rerunWorkflowRun({ path, header, context }) {
+    async rerunWorkflowRun({ path, header, body, context }) {
       // The seed's runId is unpatterned: an id of the other API's style names no run here.
       if (!RUN_ID.test(path.runId)) throw new DomainError("run_not_found", `Run ${path.runId} not found`);
-      const started = await engine.rerunRun({ accountId: context.accountId, runId: path.runId, idempotencyKey: header["Idempotency-Key"] });
+      const started = await engine.rerunRun({
+        accountId: context.accountId,
+        runId: path.runId,
+        idempotencyKey: header["Idempotency-Key"],
+        ...readRerunOverrides({ payload: body?.payload, mode: body?.payload_mode, version: body?.version }),
+      });
       return {
         status: 202,
         body: { message: "Workflow re-run initiated successfully.", new_run: toWorkflowRun(started.run), original_run_id: path.runId },

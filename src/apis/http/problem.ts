@@ -49,6 +49,8 @@ const DOMAIN_STATUS = Object.freeze({
   invalid_node_input: 422,
   idempotency_key_in_use: 409,
   idempotency_key_mismatch: 422,
+  payload_not_mergeable: 422,
+  payload_too_large: 413,
   invalid_workflow_definition: 422,
   store_unavailable: 503,
 } satisfies Record<DomainErrorCode, number>);

@@ -29,8 +29,15 @@ export interface QueueRequest {
   workflowId: string | null;
   sourceRunId: string | null;
   triggerType: TriggerType;
-  /** Executions only; a rerun copies the source's. */
+  /** Executions; a rerun or resume copies the source's unless `payloadMode` says how this one applies. */
   payload: unknown;
+  /**
+   * Rerun only: `replace` runs with `payload` instead of the source's, `merge` sets the top-level keys
+   * of `payload` (an object) over the source's object payload. Unset: the source's payload, as it was.
+   */
+  payloadMode?: "replace" | "merge";
+  /** Rerun or resume: `original` runs the version the source recorded; unset or `current`: the workflow's latest. */
+  version?: "original" | "current";
   endUserId: string | null;
   /** Resume only: the node the new run starts at. */
   resumeFromNode: string | null;
@@ -40,13 +47,20 @@ export interface QueueRequest {
 /** What the caller decides and the statement applies: the source statuses a rerun or resume may start from. */
 export interface QueueRule {
   rerunnableStatuses: readonly RunStatus[];
+  /**
+   * Largest payload a merge may produce, measured as the store renders it (jsonb text). A replacing
+   * payload, like an execution's, is bounded by the request that carried it, not here.
+   */
+  payloadMaxBytes?: number;
 }
 
 /** Why a request was not queued, with what the caller needs to say so. */
 export interface QueueRefusal {
-  reason: Extract<DomainErrorCode, "run_not_found" | "run_not_rerunnable" | "workflow_not_found">;
+  reason: Extract<DomainErrorCode, "run_not_found" | "run_not_rerunnable" | "workflow_not_found" | "payload_not_mergeable" | "payload_too_large">;
   /** run_not_rerunnable: the source's status. */
   sourceStatus: RunStatus | null;
+  /** payload_not_mergeable: the JSON type of the source's payload (`array`, `string`, …). */
+  sourcePayloadType?: string | null;
   /** workflow_not_found: the workflow asked for (an execution's) or the source's. */
   workflowId: string | null;
 }
@@ -54,14 +68,23 @@ export interface QueueRefusal {
 /** Each request's answer from {@link insertRunBatch}: the queued run, or why it was not queued. */
 export type QueueOutcome = { run: RunRecord; refusal?: undefined } | { run?: undefined; refusal: QueueRefusal };
 
-type OutcomeRow = Partial<RunRecord> & { refusal: QueueRefusal["reason"] | null; sourceStatus: RunStatus | null; refusedWorkflowId: string | null; notified: unknown };
+type OutcomeRow = Partial<RunRecord> & {
+  refusal: QueueRefusal["reason"] | null;
+  sourceStatus: RunStatus | null;
+  refusedWorkflowId: string | null;
+  sourcePayloadType: string | null;
+  notified: unknown;
+};
 
 /**
  * Queues runs in one statement (group commit), wakes the workers once, and answers every request in
  * order. A request is refused, and inserts nothing, when its source run is missing, another account's
  * or (Alloy's path) another workflow's (`run_not_found`), when the source's status is not in
- * `rule.rerunnableStatuses` (`run_not_rerunnable`), or when the workflow is not the account's
- * (`workflow_not_found`), checked in that order.
+ * `rule.rerunnableStatuses` (`run_not_rerunnable`), when the workflow is not the account's
+ * (`workflow_not_found`), when a merge meets a source payload that is not an object
+ * (`payload_not_mergeable`), or when a merged payload exceeds `rule.payloadMaxBytes`
+ * (`payload_too_large`), checked in that order. The payload a rerun runs with
+ * (the source's, replaced or merged) and the version it runs (`version`) are decided here too.
  */
 export async function insertRunBatch(db: Db, requests: QueueRequest[], rule: QueueRule): Promise<QueueOutcome[]> {
   if (requests.length === 0) return [];
@@ -73,7 +96,9 @@ export async function insertRunBatch(db: Db, requests: QueueRequest[], rule: Que
     workflow_id: r.workflowId,
     source_id: r.sourceRunId,
     trigger_type: r.triggerType,
-    payload: r.sourceRunId ? null : (r.payload ?? {}),
+    payload: r.sourceRunId && !r.payloadMode ? null : (r.payload ?? {}),
+    payload_mode: r.sourceRunId ? (r.payloadMode ?? null) : null,
+    version: r.version ?? null,
     end_user_id: r.endUserId,
     resume_from_node: r.resumeFromNode,
     created_at: r.createdAt.toISOString(),
@@ -81,10 +106,12 @@ export async function insertRunBatch(db: Db, requests: QueueRequest[], rule: Que
   const { rows } = await db.query<OutcomeRow>(
     `WITH req AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(ord int, alto_id text, alloy_id text, account_id text, workflow_id text,
-         source_id text, trigger_type text, payload jsonb, end_user_id text, resume_from_node text, created_at timestamptz)
+         source_id text, trigger_type text, payload jsonb, payload_mode text, version text, end_user_id text, resume_from_node text,
+         created_at timestamptz)
      ), judged AS (
        SELECT req.ord, CASE w.id_style WHEN 'alloy' THEN req.alloy_id ELSE req.alto_id END AS id, req.account_id,
-              w.id AS workflow_id, w.version, req.trigger_type, COALESCE(s.trigger_payload, req.payload) AS payload,
+              w.id AS workflow_id, CASE WHEN req.version = 'original' AND s.id IS NOT NULL THEN s.workflow_version ELSE w.version END AS version,
+              req.trigger_type, p.payload, jsonb_typeof(s.trigger_payload) AS source_payload_type,
               CASE WHEN s.id IS NULL THEN req.end_user_id ELSE s.end_user_id END AS end_user_id,
               s.id AS rerun_of, COALESCE(s.root_run_id, s.id) AS source_root, req.resume_from_node, req.created_at,
               s.status AS source_status, COALESCE(s.workflow_id, req.workflow_id) AS wanted_workflow_id,
@@ -92,10 +119,18 @@ export async function insertRunBatch(db: Db, requests: QueueRequest[], rule: Que
                 WHEN req.source_id IS NOT NULL AND (s.id IS NULL OR s.workflow_id <> COALESCE(req.workflow_id, s.workflow_id)) THEN 'run_not_found'
                 WHEN req.source_id IS NOT NULL AND NOT s.status = ANY($2::text[]) THEN 'run_not_rerunnable'
                 WHEN w.id IS NULL THEN 'workflow_not_found'
+                WHEN req.payload_mode = 'merge' AND jsonb_typeof(s.trigger_payload) <> 'object' THEN 'payload_not_mergeable'
+                WHEN req.payload_mode = 'merge' AND octet_length(p.payload::text) > $3::int THEN 'payload_too_large'
               END AS refusal
        FROM req
        LEFT JOIN runs s ON req.source_id IS NOT NULL AND s.id = req.source_id AND s.account_id = req.account_id
        LEFT JOIN workflows w ON w.account_id = req.account_id AND w.id = COALESCE(s.workflow_id, req.workflow_id)
+       -- The one place a rerun's payload is decided: the source's as it was, replaced, or merged over at the top level.
+       CROSS JOIN LATERAL (SELECT CASE
+           WHEN req.payload_mode = 'replace' THEN req.payload
+           WHEN req.payload_mode = 'merge' AND jsonb_typeof(s.trigger_payload) = 'object' THEN s.trigger_payload || req.payload
+           ELSE COALESCE(s.trigger_payload, req.payload)
+         END AS payload) p
      ), inserted AS (
        INSERT INTO runs (id, account_id, end_user_id, workflow_id, workflow_version, status, trigger_type, trigger_payload,
                          rerun_of, root_run_id, resume_from_node, created_at, available_at, attempts)
@@ -103,16 +138,24 @@ export async function insertRunBatch(db: Db, requests: QueueRequest[], rule: Que
               rerun_of, COALESCE(source_root, id), resume_from_node, created_at, created_at, 0
        FROM judged WHERE refusal IS NULL ORDER BY ord
        RETURNING ${RUN_COLUMNS})
-     SELECT j.refusal, j.source_status AS "sourceStatus", j.wanted_workflow_id AS "refusedWorkflowId", i.*,
+     SELECT j.refusal, j.source_status AS "sourceStatus", j.wanted_workflow_id AS "refusedWorkflowId",
+            j.source_payload_type AS "sourcePayloadType", i.*,
             CASE WHEN i.id IS NOT NULL THEN pg_notify('${RUNS_CHANNEL}', '') END AS notified
      FROM judged j LEFT JOIN inserted i ON i.id = j.id
      ORDER BY j.ord`,
-    [JSON.stringify(items), rule.rerunnableStatuses],
+    [JSON.stringify(items), rule.rerunnableStatuses, rule.payloadMaxBytes ?? null],
   );
-  return rows.map(({ refusal, sourceStatus, refusedWorkflowId, notified: _notified, ...run }): QueueOutcome =>
+  return rows.map(({ refusal, sourceStatus, refusedWorkflowId, sourcePayloadType, notified: _notified, ...run }): QueueOutcome =>
     refusal === null
       ? { run: run as RunRecord }
-      : { refusal: { reason: refusal, sourceStatus: refusal === "run_not_rerunnable" ? sourceStatus : null, workflowId: refusedWorkflowId } },
+      : {
+          refusal: {
+            reason: refusal,
+            sourceStatus: refusal === "run_not_rerunnable" ? sourceStatus : null,
+            workflowId: refusedWorkflowId,
+            ...(refusal === "payload_not_mergeable" ? { sourcePayloadType } : {}),
+          },
+        },
   );
 }
 

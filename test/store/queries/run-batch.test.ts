@@ -80,4 +80,46 @@ describe.each(storesUnderTest())("insertRunBatch on $name", (store) => {
     const none = await insertRunBatch(db, ask(), { rerunnableStatuses: [] });
     expect(none.map((o) => o.refusal?.reason)).toEqual(["run_not_rerunnable", "run_not_rerunnable"]);
   });
+
+  it("replaces or merges a rerun's payload, picks its version, and bounds what an override yields, in one batch", async () => {
+    const [arraySource] = (await insertRunBatch(db, [request({ accountId: "acct_a", workflowId: "wf_a", payload: [1, 2] })], ALL)).map((o) => o.run!.id);
+    await db.query(`UPDATE runs SET status = 'completed' WHERE id = $1`, [arraySource]);
+    // The workflow moves on to version 2; its runs so far recorded version 1.
+    await db.query(`UPDATE workflows SET version = 2 WHERE id = 'wf_a'`);
+    const source = finishedRuns.completed;
+    const { rows } = await db.query<{ p: unknown }>(`SELECT trigger_payload AS p FROM runs WHERE id = $1`, [source]);
+    const sourcePayload = rows[0]!.p as Record<string, unknown>;
+    const rerun = (fields: Partial<QueueRequest>) => request({ accountId: "acct_a", triggerType: "rerun", sourceRunId: source, payload: null, ...fields });
+    const outcomes = await insertRunBatch(
+      db,
+      [
+        rerun({}),
+        rerun({ version: "original" }),
+        rerun({ payload: { fresh: true }, payloadMode: "replace" }),
+        rerun({ payload: { n: -1, added: { deep: 1 } }, payloadMode: "merge", version: "current" }),
+        rerun({ sourceRunId: arraySource!, payload: { a: 1 }, payloadMode: "merge" }),
+        rerun({ sourceRunId: arraySource!, payload: { a: 1 }, payloadMode: "replace" }),
+        rerun({ payload: { big: "x".repeat(200) }, payloadMode: "merge" }),
+        rerun({ payload: { big: "x".repeat(200) }, payloadMode: "replace" }),
+        rerun({ payload: { big: "x".repeat(200) } }),
+      ],
+      { ...ALL, payloadMaxBytes: 100 },
+    );
+    expect(outcomes.map((o) => o.refusal?.reason ?? o.run!.triggerPayload)).toEqual([
+      sourcePayload,
+      sourcePayload,
+      { fresh: true },
+      { ...sourcePayload, n: -1, added: { deep: 1 } },
+      "payload_not_mergeable",
+      { a: 1 },
+      "payload_too_large",
+      // A replacing payload is bounded by the request that carried it, as an execution's is.
+      { big: "x".repeat(200) },
+      // Without a mode the payload field of a rerun is not read: the source's is copied.
+      sourcePayload,
+    ]);
+    expect(outcomes.map((o) => o.run?.workflowVersion ?? null)).toEqual([2, 1, 2, 2, null, 2, null, 2, 2]);
+    expect(outcomes[4]!.refusal).toEqual({ reason: "payload_not_mergeable", sourceStatus: null, workflowId: "wf_a", sourcePayloadType: "array" });
+    await db.query(`UPDATE workflows SET version = 1 WHERE id = 'wf_a'`);
+  });
 });

@@ -8,6 +8,7 @@ import { altostratUtilities } from "./altostrat-utilities.ts";
 import { alloyBulkRerun, altostratBulkRerun } from "./bulk-rerun.ts";
 import { alloyCancel, altostratCancel } from "./cancel.ts";
 import { accountIsolation } from "./isolation.ts";
+import { alloyRerunWithBody, altostratRerunWithBody } from "./rerun-overrides.ts";
 import { alloyUiInput, altostratUiInput } from "./ui-input.ts";
 
 export {
@@ -25,6 +26,8 @@ export {
   alloyUiInput,
   altostratBulkRerun,
   alloyBulkRerun,
+  altostratRerunWithBody,
+  alloyRerunWithBody,
 };
 export * from "./definitions.ts";
 
@@ -44,4 +47,6 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   altostratUiInput,
   alloyUiInput,
   accountIsolation,
+  altostratRerunWithBody,
+  alloyRerunWithBody,
 ];
