@@ -10,7 +10,7 @@ const STARTS_PROCESSES = [
   "test/apis/admin/admin-app.test.ts", // a server: its sandbox processes
   "test/apis/alloy/{alloy-runs,cancel,handlers}.test.ts",
   "test/apis/altostrat/{altostrat-runs,cancel,handlers,smoke}.test.ts",
-  "test/apis/http/{console-route,create-api-app,date-time}.test.ts",
+  "test/apis/http/{admission,console-route,create-api-app,date-time}.test.ts",
   "test/apis/http/cors.test.ts", // a server and Prism
   "test/apis/http/error-answers.test.ts",
   "test/apis/http/operational.test.ts", // a server, and the CLI as a child process

@@ -43,6 +43,8 @@ export interface Config {
     readonly pollIntervalMs: number;
     readonly shutdownDeadlineMs: number;
   };
+  /** Admission control on run-creating requests (README: Configuration; src/apis/http/admission.ts). */
+  readonly admission: { readonly maxInFlight: number; readonly accountMaxInFlight: number; readonly retryAfterSeconds: number };
   readonly retention: { readonly days: number; readonly intervalMs: number };
   /** Limits on the http_request node's outbound calls. */
   readonly outbound: { readonly allowPrivateNetworks: boolean; readonly requestTimeoutMs: number };
@@ -118,6 +120,11 @@ const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: MB, gb: 1024 * 
  */
 export const DEFAULT_WORKER_CONCURRENCY = 32;
 
+/** Run-creating requests one process serves at once before answering 503 `overloaded` (ADMISSION_MAX_IN_FLIGHT). */
+export const DEFAULT_ADMISSION_MAX_IN_FLIGHT = 256;
+/** Of those, what one account may hold (ADMISSION_ACCOUNT_MAX_IN_FLIGHT): half, so one tenant leaves room to the others. */
+export const DEFAULT_ADMISSION_ACCOUNT_MAX_IN_FLIGHT = 128;
+
 /** How long start-up retries an unreachable PostgreSQL before exiting 1 (STORE_STARTUP_TIMEOUT_MS). */
 export const DEFAULT_STORE_STARTUP_TIMEOUT_MS = 60_000;
 
@@ -168,6 +175,13 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: read.integer("MAX_ATTEMPTS", 3, 1, 100),
       pollIntervalMs: read.integer("POLL_INTERVAL_MS", 1000, 10, 3_600_000),
       shutdownDeadlineMs: read.integer("SHUTDOWN_DEADLINE_MS", 10_000, 0, 3_600_000),
+    },
+    admission: {
+      // Far above what a normal load holds at once (the benchmarks' 32 connections hold 32), and low
+      // enough that an accepted request waits at most a few hundred ms behind the others (bench/RESULTS.md).
+      maxInFlight: read.integer("ADMISSION_MAX_IN_FLIGHT", DEFAULT_ADMISSION_MAX_IN_FLIGHT, 1, 100_000),
+      accountMaxInFlight: read.integer("ADMISSION_ACCOUNT_MAX_IN_FLIGHT", DEFAULT_ADMISSION_ACCOUNT_MAX_IN_FLIGHT, 1, 100_000),
+      retryAfterSeconds: read.integer("ADMISSION_RETRY_AFTER_SECONDS", 1, 1, 3600),
     },
     retention: {
       days: read.integer("RETENTION_DAYS", 7, 1, 36_500),

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { startAdminListener, type AdminListener } from "./apis/admin/index.ts";
 import { createAlloyApp, type AlloyAppOptions } from "./apis/alloy/index.ts";
 import { createAltostratApp, type AltostratAppOptions } from "./apis/altostrat/index.ts";
+import { createAdmission, type Admission } from "./apis/http/admission.ts";
 import { createApiKeyAuthenticator, createJwtVerifier, mintDevToken } from "./auth/index.ts";
 import type { Config } from "./config.ts";
 import { createEngine, createSandbox, type Engine, type RetentionTask, type Worker, type WorkerEvent } from "./core/index.ts";
@@ -31,6 +32,8 @@ export interface ServerOverrides {
    * this account. Programmatic only, and refused when NODE_ENV=production.
    */
   unvalidated?: { accountId: string };
+  /** Admission control in place of the one config.admission describes (tests hold its places). */
+  admission?: Admission;
   /** Replaces some handlers of either API (tests check that every contract layer catches a handler that strays). */
   handlers?: { altostrat?: AltostratAppOptions["handlers"]; alloy?: AlloyAppOptions["handlers"] };
 }
@@ -92,6 +95,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     newRequestId: createRequestId,
     ...(overrides.root ? { root: overrides.root } : {}),
     mountOperational: (app: express.Express) => mountHealth(app, db),
+    admission: overrides.admission ?? createAdmission(config.admission),
     ...(overrides.unvalidated ? { unvalidated: overrides.unvalidated } : {}),
   };
   const replaced = overrides.handlers ?? {};

@@ -22,11 +22,14 @@ export class HttpProblem extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: { path: string; message: string }[] | undefined;
-  constructor(status: number, code: string, message: string, details?: { path: string; message: string }[]) {
+  /** Sent as Retry-After (a 503 the caller should retry, e.g. admission control's `overloaded`). */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(status: number, code: string, message: string, details?: { path: string; message: string }[], retryAfterSeconds?: number) {
     super(message);
     this.status = status;
     this.code = code;
     this.details = details;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -65,7 +68,13 @@ type TransportError = {
 /** Turns anything thrown while serving a request into an ErrorAnswer. Unknown errors are 500s. */
 export function toErrorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof HttpProblem) {
-    return { status: error.status, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      ...(error.details ? { details: error.details } : {}),
+      ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+    };
   }
   if (error instanceof AuthError) return { status: 401, code: error.code, message: error.message };
   if (error instanceof ApiVersionError) return { status: 400, code: error.code, message: error.message };
