@@ -120,6 +120,9 @@ const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: MB, gb: 1024 * 
  */
 export const DEFAULT_WORKER_CONCURRENCY = 32;
 
+/** Which thread the embedded store runs on unless STORE_THREAD says otherwise. */
+export const DEFAULT_STORE_THREAD: "inline" | "worker" = "inline";
+
 /** Run-creating requests one process serves at once before answering 503 `overloaded` (ADMISSION_MAX_IN_FLIGHT). */
 export const DEFAULT_ADMISSION_MAX_IN_FLIGHT = 256;
 /** Of those, what one account may hold (ADMISSION_ACCOUNT_MAX_IN_FLIGHT): half, so one tenant leaves room to the others. */
@@ -138,6 +141,8 @@ export function loadConfig(env: Env = process.env): Config {
   const startupTimeoutMs = read.integer("STORE_STARTUP_TIMEOUT_MS", DEFAULT_STORE_STARTUP_TIMEOUT_MS, 0, 3_600_000);
   const dataDir = read.string("REPRISE_DATA_DIR") ?? "./data";
   const storeKind = read.choice("REPRISE_STORE", ["file", "memory"] as const, "file");
+  // PGlite on the serving thread, or on a worker thread of its own (bench/RESULTS.md, figure 3).
+  const storeThread = read.choice("STORE_THREAD", ["inline", "worker"] as const, DEFAULT_STORE_THREAD);
   const host = read.string("HOST") ?? "127.0.0.1";
   if (/\s/.test(host)) read.fail("HOST", host, "a host name or IP address without spaces");
   const altostratPort = read.integer("ALTOSTRAT_PORT", 8081, 0, 65535);
@@ -149,8 +154,8 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl !== undefined
       ? { kind: "postgres", databaseUrl, poolSize, startupTimeoutMs }
       : storeKind === "memory"
-        ? { kind: "memory" }
-        : { kind: "file", dataDir };
+        ? { kind: "memory", thread: storeThread }
+        : { kind: "file", dataDir, thread: storeThread };
 
   const config: Config = {
     nodeEnv,

@@ -20,7 +20,7 @@ describe("loadConfig", () => {
     expect(config).toEqual({
       nodeEnv: "development",
       logLevel: "info",
-      store: { kind: "file", dataDir: "./data" },
+      store: { kind: "file", dataDir: "./data", thread: "inline" },
       server: { host: "127.0.0.1", altostratPort: 8081, alloyPort: 8082, bodyLimitBytes: 1024 * 1024, validateResponses: true, corsOrigins: "*" },
       jwt: {
         secret: DEVELOPMENT_JWT_SECRET,
@@ -53,8 +53,9 @@ describe("loadConfig", () => {
   const good: { name: string; given: Record<string, string>; want: (c: Config) => unknown; value: unknown }[] = [
     { name: "DATABASE_URL selects PostgreSQL", given: { DATABASE_URL: "postgres://u:p@db/reprise", PG_POOL_SIZE: "4", REPRISE_STORE: "memory" }, want: (c) => c.store, value: { kind: "postgres", databaseUrl: "postgres://u:p@db/reprise", poolSize: 4, startupTimeoutMs: 60_000 } },
     { name: "STORE_STARTUP_TIMEOUT_MS sets the start-up deadline", given: { DATABASE_URL: "postgres://u:p@db/reprise", STORE_STARTUP_TIMEOUT_MS: "5000" }, want: (c) => c.store.kind === "postgres" && c.store.startupTimeoutMs, value: 5_000 },
-    { name: "memory store", given: { REPRISE_STORE: "memory" }, want: (c) => c.store, value: { kind: "memory" } },
-    { name: "file store in a chosen directory", given: { REPRISE_DATA_DIR: "/var/lib/reprise" }, want: (c) => c.store, value: { kind: "file", dataDir: "/var/lib/reprise" } },
+    { name: "memory store", given: { REPRISE_STORE: "memory" }, want: (c) => c.store, value: { kind: "memory", thread: "inline" } },
+    { name: "embedded store on its own thread", given: { STORE_THREAD: "worker" }, want: (c) => c.store, value: { kind: "file", dataDir: "./data", thread: "worker" } },
+    { name: "file store in a chosen directory", given: { REPRISE_DATA_DIR: "/var/lib/reprise" }, want: (c) => c.store, value: { kind: "file", dataDir: "/var/lib/reprise", thread: "inline" } },
     { name: "port 0 for both listeners", given: { ALTOSTRAT_PORT: "0", ALLOY_PORT: "0" }, want: (c) => [c.server.altostratPort, c.server.alloyPort], value: [0, 0] },
     { name: "host", given: { HOST: "0.0.0.0" }, want: (c) => c.server.host, value: "0.0.0.0" },
     { name: "admin listener off outside development unless asked for", given: { NODE_ENV: "test" }, want: (c) => c.admin.enabled, value: false },
@@ -103,6 +104,7 @@ describe("loadConfig", () => {
     { given: { DATABASE_URL: "not a url hunter2" }, variable: "DATABASE_URL", mentions: ["(hidden, 17 bytes)"] },
     { given: { PG_POOL_SIZE: "0" }, variable: "PG_POOL_SIZE", mentions: ["'0'", "from 1 to 1000"] },
     { given: { ADMISSION_MAX_IN_FLIGHT: "0" }, variable: "ADMISSION_MAX_IN_FLIGHT", mentions: ["'0'", "from 1 to 100000"] },
+    { given: { STORE_THREAD: "main" }, variable: "STORE_THREAD", mentions: ["'main'", "'inline', 'worker'"] },
     { given: { REPRISE_STORE: "sqlite" }, variable: "REPRISE_STORE", mentions: ["'sqlite'", "'file', 'memory'"] },
     { given: { HOST: "local host" }, variable: "HOST", mentions: ["'local host'"] },
     { given: { ALTOSTRAT_PORT: "http" }, variable: "ALTOSTRAT_PORT", mentions: ["'http'", "from 0 to 65535"] },

@@ -3,6 +3,7 @@ import { mintDevToken } from "../../src/auth/index.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { startServer, type RunningServer, type ServerOverrides } from "../../src/server.ts";
 import { openStore } from "../../src/store/index.ts";
+import { STORE_THREAD } from "./stores.ts";
 
 /** The HS256 secret test servers trust. */
 export const TEST_JWT_SECRET = "reprise-test-secret-0123456789abcdef-0123456789";
@@ -34,7 +35,7 @@ export async function startTestServer(env: Record<string, string> = {}, override
     POLL_INTERVAL_MS: "50",
     ...env,
   });
-  const db = overrides.db ?? (await openStore({ memory: true }));
+  const db = overrides.db ?? (await openStore({ memory: true, thread: STORE_THREAD }));
   const server = await startServer(config, { ...overrides, db });
   let tenants = 0;
   return {

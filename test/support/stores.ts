@@ -3,7 +3,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { migrate, openPglite, openPostgres, type Db } from "../../src/store/index.ts";
+import { loadConfig } from "../../src/config.ts";
+import { migrate, openPglite, openPostgres, type Db, type StoreThread } from "../../src/store/index.ts";
 
 /** A store the suite runs against: PGlite always, PostgreSQL when DATABASE_URL is set. */
 export interface StoreUnderTest {
@@ -28,6 +29,14 @@ export interface SharedStore {
 /** The PostgreSQL URL for tests, if any (tests are the only readers of this variable besides src/config.ts). */
 export const DATABASE_URL = process.env.DATABASE_URL || undefined;
 
+/**
+ * The embedded store's thread in tests: `STORE_THREAD=worker npx vitest run test/store` runs the suites
+ * with PGlite on its own thread. Read by src/config.ts's rules, so a bad value fails as it would there.
+ */
+export const STORE_THREAD: StoreThread = ((store) => (store.kind === "postgres" ? "inline" : store.thread))(
+  loadConfig({ STORE_THREAD: process.env.STORE_THREAD }).store,
+);
+
 /** Every store to run the suite on. */
 export function storesUnderTest(): StoreUnderTest[] {
   const stores: StoreUnderTest[] = [{ name: "pglite", open: openTestPglite, openShared: openSharedPglite }];
@@ -49,19 +58,19 @@ export async function createPgliteDataDir(): Promise<string> {
 
 async function openTestPglite(options: { migrate?: boolean } = {}): Promise<Db> {
   const dataDir = await createPgliteDataDir();
-  const db = await openPglite({ dataDir });
+  const db = await openPglite({ dataDir, thread: STORE_THREAD });
   if (options.migrate !== false) await migrate(db);
   return withCleanup(db, async () => rmSync(join(dataDir, ".."), { recursive: true, force: true }));
 }
 
 async function openSharedPglite(): Promise<SharedStore> {
   const dataDir = await createPgliteDataDir();
-  const first = await openPglite({ dataDir });
+  const first = await openPglite({ dataDir, thread: STORE_THREAD });
   await migrate(first);
   await first.close();
   return {
     location: dataDir,
-    open: () => openPglite({ dataDir }),
+    open: () => openPglite({ dataDir, thread: STORE_THREAD }),
     dispose: async () => rmSync(join(dataDir, ".."), { recursive: true, force: true }),
   };
 }
