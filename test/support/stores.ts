@@ -8,7 +8,7 @@ import { migrate, openPglite, openPostgres, type Db, type StoreThread } from "..
 
 /** A store the suite runs against: PGlite always, PostgreSQL when DATABASE_URL is set. */
 export interface StoreUnderTest {
-  name: "pglite" | "postgres";
+  name: "pglite" | "pglite on its own thread" | "postgres";
   /** A fresh, migrated, isolated database (own directory or own schema). */
   open(options?: { migrate?: boolean }): Promise<Db>;
   /**
@@ -56,9 +56,18 @@ export async function createPgliteDataDir(): Promise<string> {
   return dataDir;
 }
 
-async function openTestPglite(options: { migrate?: boolean } = {}): Promise<Db> {
+/** PGlite on a worker thread whatever STORE_THREAD says, for the adapter's own suite. */
+export function pgliteOnItsOwnThread(): StoreUnderTest {
+  return {
+    name: "pglite on its own thread",
+    open: (options) => openTestPglite(options, "worker"),
+    openShared: openSharedPglite,
+  };
+}
+
+async function openTestPglite(options: { migrate?: boolean } = {}, thread: StoreThread = STORE_THREAD): Promise<Db> {
   const dataDir = await createPgliteDataDir();
-  const db = await openPglite({ dataDir, thread: STORE_THREAD });
+  const db = await openPglite({ dataDir, thread });
   if (options.migrate !== false) await migrate(db);
   return withCleanup(db, async () => rmSync(join(dataDir, ".."), { recursive: true, force: true }));
 }
