@@ -44,7 +44,12 @@ export interface Config {
     readonly shutdownDeadlineMs: number;
   };
   /** Admission control on run-creating requests (README: Configuration; src/apis/http/admission.ts). */
-  readonly admission: { readonly maxInFlight: number; readonly accountMaxInFlight: number; readonly retryAfterSeconds: number };
+  readonly admission: {
+    readonly maxInFlight: number;
+    readonly accountMaxInFlight: number;
+    readonly maxEventLoopDelayMs: number;
+    readonly retryAfterSeconds: number;
+  };
   readonly retention: { readonly days: number; readonly intervalMs: number };
   /** Limits on the http_request node's outbound calls. */
   readonly outbound: { readonly allowPrivateNetworks: boolean; readonly requestTimeoutMs: number };
@@ -120,6 +125,9 @@ const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: MB, gb: 1024 * 
  */
 export const DEFAULT_WORKER_CONCURRENCY = 32;
 
+/** Event-loop delay (ms, two samples 100 ms apart in a row) above which run-creating requests are refused (ADMISSION_MAX_EVENT_LOOP_DELAY_MS). */
+export const DEFAULT_ADMISSION_MAX_EVENT_LOOP_DELAY_MS = 500;
+
 /** Which thread the embedded store runs on unless STORE_THREAD says otherwise. */
 export const DEFAULT_STORE_THREAD: "inline" | "worker" = "inline";
 
@@ -186,6 +194,8 @@ export function loadConfig(env: Env = process.env): Config {
       // enough that an accepted request waits at most a few hundred ms behind the others (bench/RESULTS.md).
       maxInFlight: read.integer("ADMISSION_MAX_IN_FLIGHT", DEFAULT_ADMISSION_MAX_IN_FLIGHT, 1, 100_000),
       accountMaxInFlight: read.integer("ADMISSION_ACCOUNT_MAX_IN_FLIGHT", DEFAULT_ADMISSION_ACCOUNT_MAX_IN_FLIGHT, 1, 100_000),
+      // Far above the delay of a busy loop that keeps up (tens of ms); past the sustainable rate it grows to seconds.
+      maxEventLoopDelayMs: read.integer("ADMISSION_MAX_EVENT_LOOP_DELAY_MS", DEFAULT_ADMISSION_MAX_EVENT_LOOP_DELAY_MS, 0, 60_000),
       retryAfterSeconds: read.integer("ADMISSION_RETRY_AFTER_SECONDS", 1, 1, 3600),
     },
     retention: {

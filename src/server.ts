@@ -86,6 +86,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   // Through the engine, so a key lookup during a store outage answers 503 store_unavailable like every other store call.
   const apiKeys = createApiKeyAuthenticator({ resolveKey: (key) => engine.resolveApiKey(key) });
 
+  const admission = overrides.admission ?? createAdmission(config.admission);
   const shared = {
     engine,
     logger,
@@ -95,7 +96,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     newRequestId: createRequestId,
     ...(overrides.root ? { root: overrides.root } : {}),
     mountOperational: (app: express.Express) => mountHealth(app, db),
-    admission: overrides.admission ?? createAdmission(config.admission),
+    admission,
     ...(overrides.unvalidated ? { unvalidated: overrides.unvalidated } : {}),
   };
   const replaced = overrides.handlers ?? {};
@@ -147,6 +148,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
           retention?.stop(),
           worker?.stop({ deadlineMs }),
         ]);
+        if (!overrides.admission) admission.stop();
         await sandbox.close();
         if (!overrides.db) await db.close();
       })();

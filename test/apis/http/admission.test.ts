@@ -1,5 +1,8 @@
+import { EventEmitter } from "node:events";
+import type { Request, Response } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdmission, type Admission } from "../../../src/apis/http/admission.ts";
+import { HttpProblem } from "../../../src/apis/http/problem.ts";
 import { openStore, type Db } from "../../../src/store/index.ts";
 import { expectError } from "../../support/error-body.ts";
 import { createAlloyWorkflow, createAltostratWorkflow, executeAltostrat, waitForExecution, waitForRun } from "../../support/http-runs.ts";
@@ -50,7 +53,7 @@ describe("admission control on the operations that queue runs", () => {
   beforeAll(async () => {
     store = createGatedDb(await openStore({ memory: true }));
     // A tiny bound: two requests of one account, three in all, fill it.
-    admission = createAdmission({ maxInFlight: 3, accountMaxInFlight: 2, retryAfterSeconds: 7 });
+    admission = createAdmission({ maxInFlight: 3, accountMaxInFlight: 2, maxEventLoopDelayMs: 0, retryAfterSeconds: 7 });
     server = await startTestServer({}, { db: store, admission });
     [a, b] = [await server.createTenant(), await server.createTenant()];
     wf.altostrat = (await createAltostratWorkflow(a, ECHO)).id;
@@ -62,6 +65,7 @@ describe("admission control on the operations that queue runs", () => {
   });
   afterAll(async () => {
     store?.open();
+    admission?.stop();
     await server?.stop();
     await store?.close();
   });
@@ -128,6 +132,41 @@ describe("admission control on the operations that queue runs", () => {
       expect(admission.inFlight).toBe(0);
     } finally {
       store.open();
+    }
+  });
+});
+
+describe("admission control on a late event loop", () => {
+  /** Asks the gate about one request of `accountId`; resolves to what it passed on (undefined: admitted). */
+  const ask = (admission: Admission) =>
+    new Promise<unknown>((resolve) => {
+      const res = Object.assign(new EventEmitter(), { locals: { ctx: { accountId: "acct" } } });
+      admission.admit({} as Request, res as unknown as Response, resolve);
+      res.emit("finish");
+    });
+  /** Keeps the loop busy in 200 ms slices until `done`, as a server past its sustainable rate is. */
+  const hogUntil = async (done: () => boolean) => {
+    for (let i = 0; i < 100 && !done(); i++) {
+      const until = performance.now() + 200;
+      while (performance.now() < until);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+
+  it("refuses with 503 overloaded while the loop's delay stays above the bound, and admits again once it falls", async () => {
+    const admission = createAdmission({ maxInFlight: 100, accountMaxInFlight: 100, maxEventLoopDelayMs: 50, retryAfterSeconds: 3 });
+    try {
+      expect(await ask(admission)).toBeUndefined();
+      await hogUntil(() => admission.lagging);
+      expect(admission.lagging).toBe(true);
+      const refused = await ask(admission);
+      expect(refused).toBeInstanceOf(HttpProblem);
+      expect(refused).toMatchObject({ status: 503, code: "overloaded", retryAfterSeconds: 3 });
+      await waitFor(async () => admission.lagging, (lagging) => !lagging);
+      expect(await ask(admission)).toBeUndefined();
+      expect(admission.inFlight).toBe(0);
+    } finally {
+      admission.stop();
     }
   });
 });
