@@ -2,7 +2,7 @@
 // admission control as shipped and with it lifted. Run: npm run bench:saturation
 import { mainFigure } from "./lib/figure.ts";
 import { runLoad } from "./lib/load.ts";
-import { runOpenLoop } from "./lib/open-loop.ts";
+import { sendAtFixedRate } from "./lib/fixed-rate.ts";
 import { describePinning } from "./lib/pin.ts";
 import type { Figure, Row } from "./lib/report.ts";
 import { runRequests, startReprise, waitForBacklog, type RepriseChild } from "./lib/servers.ts";
@@ -24,28 +24,24 @@ interface Tally {
   other: number;
   errors: number;
   seconds: number;
+  senderLate: number[];
 }
 
 /** Offers `rate` reruns/s open-loop for LOAD_S and sorts every answer; the backlog is drained afterwards. */
 async function offer(server: RepriseChild, rate: number, into: Tally): Promise<void> {
-  const started = performance.now();
-  const load = await runOpenLoop({
-    ...runRequests(server.info).rerun,
-    rate,
-    durationS: LOAD_S,
-    maxSockets: 2048,
-    timeoutMs: TIMEOUT_MS,
-    onResponse: (status, _body, _at, latencyMs, headers) => {
-      if (status === 202) into.accepted.push(latencyMs);
-      else if (status === 503) {
-        into.refused++;
-        if (/^[1-9]\d*$/.test(String(headers["retry-after"] ?? ""))) into.refusedWithRetryAfter++;
-      } else into.other++;
-    },
-  });
+  const { url, headers } = runRequests(server.info).rerun;
+  const load = await sendAtFixedRate({ url, method: "POST", headers, rate, durationS: LOAD_S, connections: 2048, timeoutMs: TIMEOUT_MS });
+  for (const answer of load.answers) {
+    if (answer.status === 202) into.accepted.push(answer.latencyMs);
+    else if (answer.status === 503) {
+      into.refused++;
+      if (/^[1-9]\d*$/.test(answer.retryAfter ?? "")) into.refusedWithRetryAfter++;
+    } else into.other++;
+  }
   into.sent += load.sent;
-  into.errors += load.errors;
-  into.seconds += (performance.now() - started) / 1000;
+  into.errors += load.unanswered;
+  into.seconds += load.seconds;
+  into.senderLate.push(load.senderLateP99);
   await waitForBacklog([server], 120_000);
 }
 
@@ -56,6 +52,7 @@ function summarize(label: string, t: Tally, target: boolean): Row[] {
   return [
     { measure: `${label}: accepted reruns/s; p50 / p99 of the accepted, ms (from each request's scheduled send)`, value: `${fmt(t.accepted.length / t.seconds)}; ${fmt(quantile(sorted, 0.5))} / ${fmt(p99)}`, ...(target ? { target: "p99 bounded (≤ 1,000 ms)", met: p99 <= 1000 } : {}) },
     { measure: `${label}: share answered 503 (with Retry-After); other answers`, value: `${fmt((100 * t.refused) / Math.max(1, t.sent))}% (${t.refusedWithRetryAfter} of ${t.refused}); ${t.other}` },
+    { measure: `${label}: the sender's own lateness, p99 ms per round (a starved sender inflates every latency)`, value: t.senderLate.map(fmt).join(", ") },
     { measure: `${label}: requests answered of sent; unanswered (connection error or ${TIMEOUT_MS / 1000} s)`, value: `${answered} of ${t.sent}; ${t.errors}`, ...(target ? { target: "all", met: answered === t.sent && t.errors === 0 } : {}) },
   ];
 }
@@ -71,7 +68,7 @@ export async function measureSaturation(): Promise<Figure> {
   const max = await runLoad({ ...runRequests(shipped.info).rerun, durationS: MAX_S });
   await waitForBacklog([shipped], 60_000);
   const rate = Math.max(1, Math.round(max.okPerSec * 2));
-  const empty = (): Tally => ({ sent: 0, accepted: [], refused: 0, refusedWithRetryAfter: 0, other: 0, errors: 0, seconds: 0 });
+  const empty = (): Tally => ({ sent: 0, accepted: [], refused: 0, refusedWithRetryAfter: 0, other: 0, errors: 0, seconds: 0, senderLate: [] });
   const tallies = { shipped: empty(), lifted: empty() };
   for (let round = 0; round < ROUNDS; round++) {
     await offer(shipped, rate, tallies.shipped);
@@ -82,7 +79,7 @@ export async function measureSaturation(): Promise<Figure> {
     title: "12. Saturation: reruns offered at twice the sustainable rate (embedded store)",
     command: "npm run bench:saturation",
     inputs: {
-      load: `sustainable rate: autocannon 32 connections × ${MAX_S} s of reruns (closed loop); then ${ROUNDS} interleaved rounds × ${LOAD_S} s open-loop at twice it, evenly spaced, keep-alive, up to 2,048 sockets, a request unanswered after ${TIMEOUT_MS / 1000} s abandoned, each server drained between rounds`,
+      load: `sustainable rate: autocannon 32 connections × ${MAX_S} s of reruns (closed loop); then ${ROUNDS} interleaved rounds × ${LOAD_S} s open-loop at twice it, evenly spaced (undici pool, keep-alive, up to 2,048 connections), a request unanswered after ${TIMEOUT_MS / 1000} s abandoned, each server drained between rounds`,
       admission: `as shipped: ADMISSION_MAX_IN_FLIGHT ${DEFAULT_ADMISSION_MAX_IN_FLIGHT}, ADMISSION_ACCOUNT_MAX_IN_FLIGHT ${DEFAULT_ADMISSION_ACCOUNT_MAX_IN_FLIGHT} (one account sends everything), ADMISSION_MAX_EVENT_LOOP_DELAY_MS ${DEFAULT_ADMISSION_MAX_EVENT_LOOP_DELAY_MS}; lifted: in-flight bounds 100,000, event-loop bound 0 (off)`,
       placement: describePinning(),
     },

@@ -163,7 +163,8 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const requestId = String(res.locals.requestId);
     const answer = toErrorAnswer(error);
-    if (answer.status >= 500) {
+    // A refusal under load is answered thousands of times a second: a stack each would add to the load.
+    if (answer.status >= 500 && !answer.refusal) {
       options.logger.error({ err: answer.cause ?? error, requestId, method: req.method, url: redact(req.originalUrl) }, "request failed");
     }
     if (res.headersSent) return void res.end();

@@ -12,6 +12,8 @@ export interface ErrorAnswer {
   message: string;
   details?: { path: string; message: string }[];
   retryAfterSeconds?: number;
+  /** A refusal the server chose (admission control's 503): not a failure, so not logged as one. */
+  refusal?: boolean;
   /** Only for the server's log: why a 5xx happened. */
   cause?: unknown;
 }
@@ -73,7 +75,7 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
       code: error.code,
       message: error.message,
       ...(error.details ? { details: error.details } : {}),
-      ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+      ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds, refusal: true } : {}),
     };
   }
   if (error instanceof AuthError) return { status: 401, code: error.code, message: error.message };
