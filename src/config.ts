@@ -132,9 +132,9 @@ export const DEFAULT_ADMISSION_MAX_EVENT_LOOP_DELAY_MS = 500;
 export const DEFAULT_STORE_THREAD: "inline" | "worker" = "inline";
 
 /** Run-creating requests one process serves at once before answering 503 `overloaded` (ADMISSION_MAX_IN_FLIGHT). */
-export const DEFAULT_ADMISSION_MAX_IN_FLIGHT = 256;
+export const DEFAULT_ADMISSION_MAX_IN_FLIGHT = 128;
 /** Of those, what one account may hold (ADMISSION_ACCOUNT_MAX_IN_FLIGHT): half, so one tenant leaves room to the others. */
-export const DEFAULT_ADMISSION_ACCOUNT_MAX_IN_FLIGHT = 128;
+export const DEFAULT_ADMISSION_ACCOUNT_MAX_IN_FLIGHT = 64;
 
 /** How long start-up retries an unreachable PostgreSQL before exiting 1 (STORE_STARTUP_TIMEOUT_MS). */
 export const DEFAULT_STORE_STARTUP_TIMEOUT_MS = 60_000;

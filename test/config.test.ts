@@ -30,7 +30,7 @@ describe("loadConfig", () => {
         usesDevelopmentSecret: true,
       },
       worker: { concurrency: 32, accountMaxRunning: 16, leaseSeconds: 30, maxAttempts: 3, pollIntervalMs: 1000, shutdownDeadlineMs: 10_000 },
-      admission: { maxInFlight: 256, accountMaxInFlight: 128, maxEventLoopDelayMs: 500, retryAfterSeconds: 1 },
+      admission: { maxInFlight: 128, accountMaxInFlight: 64, maxEventLoopDelayMs: 500, retryAfterSeconds: 1 },
       retention: { days: 7, intervalMs: 3_600_000 },
       outbound: { allowPrivateNetworks: false, requestTimeoutMs: 10_000 },
       sandbox: { processes: defaultSandboxProcesses(), memoryMb: 64, timeoutMs: 1000, compileTimeoutMs: 5000 },
