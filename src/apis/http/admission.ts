@@ -29,6 +29,11 @@ const WINDOW_MS = 100;
  * counts from admission until its response ends or its connection closes.
  */
 export interface Admission {
+  /**
+   * Middleware placed before everything but the request id (body parsing, authentication): refuses
+   * while the process is full or late, so a refusal costs little more than parsing the request line.
+   */
+  readonly screen: RequestHandler;
   /** Middleware placed after authentication (so the caller's account is known) on each admitted operation. */
   readonly admit: RequestHandler;
   /** Requests admitted and not yet answered. */
@@ -48,11 +53,14 @@ export function createAdmission(limits: AdmissionLimits): Admission {
 
   const lag = watchEventLoop(limits.maxEventLoopDelayMs);
 
+  const full = () => inFlight >= limits.maxInFlight || lag.lagging;
+  const screen: RequestHandler = (_req, _res, next) => next(full() ? refuse("new runs") : undefined);
+
   const admit: RequestHandler = (_req, res, next) => {
     // Public operations (a webhook) run with an empty account: they count towards the total only.
     const accountId = (res.locals.ctx as { accountId?: string } | undefined)?.accountId || undefined;
     const held = accountId === undefined ? 0 : (perAccount.get(accountId) ?? 0);
-    if (inFlight >= limits.maxInFlight || lag.lagging) return next(refuse("new runs"));
+    if (full()) return next(refuse("new runs"));
     if (accountId !== undefined && held >= limits.accountMaxInFlight) return next(refuse("this account's new runs"));
     inFlight += 1;
     if (accountId !== undefined) perAccount.set(accountId, held + 1);
@@ -72,6 +80,7 @@ export function createAdmission(limits: AdmissionLimits): Admission {
   };
 
   return {
+    screen,
     admit,
     get inFlight() {
       return inFlight;

@@ -83,6 +83,12 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
     }
     next();
   });
+  // Past the sustainable rate a refusal must cost less than an acceptance, or refusing does not help:
+  // the run-creating operations are screened before CORS, body parsing and authentication.
+  const admission = options.admission;
+  if (admission) {
+    for (const op of operations) if (admission.operations.has(op.operationId)) app[op.method](op.expressPath, admission.gate.screen);
+  }
   if (options.corsOrigins) app.use(createCors(options.corsOrigins, readCorsPolicy(spec, operations)));
   if (options.docsDir) mountDocs(app, options.docsDir);
   if (options.console) mountConsole(app, options.console);
@@ -152,7 +158,7 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
     };
     // Authentication first, so an anonymous caller learns only "401"; then admission, which needs the
     // account and refuses before the validator's and the store's work; then the validator; then the handler.
-    const admit = options.admission?.operations.has(op.operationId) ? [options.admission.gate.admit] : [];
+    const admit = admission?.operations.has(op.operationId) ? [admission.gate.admit] : [];
     if (validation) app[op.method](op.expressPath, authenticateFor(op, options), ...admit, validation, serve);
     else app[op.method](op.expressPath, ...admit, serve);
   }
