@@ -33,6 +33,9 @@ export async function startTestServer(env: Record<string, string> = {}, override
     ALLOY_PORT: "0",
     JWT_SECRET: TEST_JWT_SECRET,
     POLL_INTERVAL_MS: "50",
+    // A test machine shared by parallel suites can stall a process for a second; admission on the
+    // event loop's delay is test/apis/http/admission.test.ts's subject, not every suite's.
+    ADMISSION_MAX_EVENT_LOOP_DELAY_MS: "0",
     ...env,
   });
   const db = overrides.db ?? (await openStore({ memory: true, thread: STORE_THREAD }));
