@@ -11,7 +11,7 @@ const STARTS_PROCESSES = [
   "test/apis/alloy/{alloy-runs,bulk-rerun,cancel,handlers,ui-input}.test.ts",
   "test/apis/altostrat/{altostrat-runs,bulk-rerun,cancel,handlers,smoke,ui-input}.test.ts",
   "test/apis/{alloy,altostrat}/rerun-overrides.test.ts", // a server: its sandbox processes
-  "test/apis/http/{console-route,create-api-app,date-time}.test.ts",
+  "test/apis/http/{admission,console-route,create-api-app,date-time}.test.ts",
   "test/apis/http/cors.test.ts", // a server and Prism
   "test/apis/http/error-answers.test.ts",
   "test/apis/http/operational.test.ts", // a server, and the CLI as a child process

@@ -54,7 +54,7 @@ export async function measureBulkRerun(): Promise<Figure> {
     await runner.stop();
     return {
       id: "12-bulk-rerun",
-      title: `12. Bulk rerun: one job over ${RUNS.toLocaleString("en-US")} finished runs (${databaseUrl ? "PostgreSQL" : "embedded store"})`,
+      title: `13. Bulk rerun: one job over ${RUNS.toLocaleString("en-US")} finished runs (${databaseUrl ? "PostgreSQL" : "embedded store"})`,
       command: "npm run bench:bulk-rerun",
       inputs: {
         job: `rate_per_second ${RATE} (server maximum raised to it), pages of at most ${PAGE} sources, one transaction each; no worker runs during the job`,

@@ -10,6 +10,8 @@ import { fmt } from "./lib/stats.ts";
 
 const RERUN_S = 6;
 const GET_S = 3;
+// BENCH_MEMORY_STORES=embedded measures the embedded rows only.
+const EMBEDDED_ONLY = process.env.BENCH_MEMORY_STORES === "embedded";
 
 type Usage = Record<"rss" | "heapTotal" | "heapUsed" | "external" | "arrayBuffers", number>;
 
@@ -54,6 +56,10 @@ export async function measureMemory(): Promise<Figure> {
     const nodeArgs = ["--expose-gc", ...flags];
     const embedded = await loadAndSample(await startReprise({ store: "file" }, { nodeArgs }));
     rows.push(...sampleRows(`embedded, ${label}`, embedded, 450));
+    // STORE_THREAD=worker: VmHWM is the process's, so the store thread's heap and PGlite's memory count.
+    const threaded = await loadAndSample(await startReprise({ store: "file", thread: "worker" }, { nodeArgs }));
+    rows.push(...sampleRows(`embedded, store thread, ${label}`, threaded, 450));
+    if (EMBEDDED_ONLY) continue;
     const schema = await createBenchSchema("mem");
     const pg = schema
       ? await startReprise({ store: "postgres", databaseUrl: BENCH_DATABASE_URL, schema }, { nodeArgs })

@@ -17,6 +17,8 @@ const ROUNDS = 3;
 const ROUND_S = Number(process.env.BENCH_ROUND_S ?? 3);
 const PROFILE_S = 6;
 const CONNECTIONS = 32;
+// BENCH_RERUNS_STORES=embedded measures the embedded rows only (PostgreSQL's take most of the figure's time).
+const EMBEDDED_ONLY = process.env.BENCH_RERUNS_STORES === "embedded";
 
 /** Starts `count` Reprise processes on one fresh PostgreSQL schema (the first seeds, the others share its tenant). */
 async function startPostgresGroup(label: string, count: number): Promise<RepriseChild[] | null> {
@@ -64,10 +66,14 @@ async function profileReruns(server: RepriseChild, label: string): Promise<Row[]
 
 /** Measures every store and process count, interleaved, then profiles one embedded and one PostgreSQL server. */
 export async function measureReruns(): Promise<Figure> {
-  const embedded = await startReprise({ store: "file" });
-  const pg1 = await startPostgresGroup("r1", 1);
-  const pg3 = await startPostgresGroup("r3", 3);
-  const variants: Variant[] = [rerunVariant("embedded ×1", [embedded], true)];
+  const embedded = await startReprise({ store: "file", thread: "inline" });
+  const threaded = await startReprise({ store: "file", thread: "worker" });
+  const pg1 = EMBEDDED_ONLY ? null : await startPostgresGroup("r1", 1);
+  const pg3 = EMBEDDED_ONLY ? null : await startPostgresGroup("r3", 3);
+  // "embedded inline" is PGlite on the serving thread, "store thread" on a worker thread of its own
+  // (STORE_THREAD); pinned, both threads share the server CPU, unpinned the store thread may take the other.
+  const variants: Variant[] = [rerunVariant("embedded ×1", [embedded], true), rerunVariant("embedded ×1, store thread", [threaded], true)];
+  if (PINNED) variants.push(rerunVariant("embedded ×1 unpinned", [embedded], false), rerunVariant("embedded ×1, store thread unpinned", [threaded], false));
   if (pg1 && pg3) {
     variants.push(rerunVariant("postgres ×1", pg1, true), rerunVariant("postgres ×3", pg3, true));
     if (PINNED) variants.push(rerunVariant("postgres ×1 unpinned", pg1, false), rerunVariant("postgres ×3 unpinned", pg3, false));
@@ -75,7 +81,11 @@ export async function measureReruns(): Promise<Figure> {
   const results = await runInterleaved(variants, { rounds: ROUNDS, roundS: ROUND_S });
   const by = (name: string) => results.find((r) => r.name === name);
   const rows: Row[] = [];
-  const targets: Record<string, [number, string]> = { "embedded ×1": [1000, "≥ 1,000/s"], "postgres ×1": [1500, "≥ 1,500/s"] };
+  const targets: Record<string, [number, string]> = {
+    "embedded ×1": [1000, "≥ 1,000/s"],
+    "embedded ×1, store thread": [1000, "≥ 1,000/s"],
+    "postgres ×1": [1500, "≥ 1,500/s"],
+  };
   for (const r of results) {
     const target = targets[r.name];
     rows.push({
@@ -87,6 +97,11 @@ export async function measureReruns(): Promise<Figure> {
       measure: `${r.name}: runs executed/s during the load; reruns per server CPU-second; CPU`,
       value: `${fmt(r.counterPerSec ?? Number.NaN)}; ${fmt(perCpuSecond(r))}; ${r.cpu ? formatCpu(r.cpu) : ""}`,
     });
+  }
+  for (const suffix of ["", " unpinned"]) {
+    const thread = by(`embedded ×1, store thread${suffix}`);
+    const inline = by(`embedded ×1${suffix}`);
+    if (thread && inline) rows.push({ measure: `embedded store thread / inline${suffix || " pinned"} (median of round pairs)`, value: fmtRatio(pairedRatio(thread, inline)) });
   }
   const scale = (three?: InterleavedResult, one?: InterleavedResult) => (three && one ? pairedRatio(three, one) : Number.NaN);
   for (const suffix of ["", " unpinned"]) {
@@ -103,7 +118,7 @@ export async function measureReruns(): Promise<Figure> {
     inputs: {
       load: `autocannon, ${CONNECTIONS} connections in all (split evenly over the processes), ${ROUNDS} interleaved rounds × ${ROUND_S} s after a 2 s warm-up`,
       placement: `${describePinning()}; "pinned" puts every server process on the server CPU, "unpinned" lets servers and load float over both CPUs; PostgreSQL itself is never pinned`,
-      stores: pg1 ? "PGlite file-backed; PostgreSQL 15 on 127.0.0.1, a fresh schema per group, pool 10 per process" : "PGlite file-backed (PostgreSQL unreachable: skipped)",
+      stores: pg1 ? "PGlite file-backed (inline: on the serving thread; store thread: STORE_THREAD=worker); PostgreSQL 15 on 127.0.0.1, a fresh schema per group, pool 10 per process" : `PGlite file-backed (inline: on the serving thread; store thread: STORE_THREAD=worker)${EMBEDDED_ONLY ? "; PostgreSQL not measured (BENCH_RERUNS_STORES=embedded)" : " (PostgreSQL unreachable: skipped)"}`,
       work: `each accepted rerun queues a three-node run that the workers (concurrency ${DEFAULT_WORKER_CONCURRENCY} per process) execute during the load; the backlog is drained before each round`,
     },
     rows,

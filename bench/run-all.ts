@@ -9,6 +9,7 @@ import { measureMemory } from "./memory.ts";
 import { measurePipeline } from "./pipeline.ts";
 import { measureRerunLatency } from "./rerun-latency.ts";
 import { measureReruns } from "./reruns.ts";
+import { measureSaturation } from "./saturation.ts";
 import { measureValidation } from "./validation.ts";
 
 // The bulk figure is capped so the whole run stays under ten minutes; alone it waits up to 150 s.
@@ -21,6 +22,7 @@ const FIGURES: [string, FigureRun][] = [
   ["fastify", measureFastifyPeer],
   ["reruns", measureReruns],
   ["latency", measureRerunLatency],
+  ["saturation", measureSaturation],
   ["bulk", () => measureBulk({ timeoutS: BULK_TIMEOUT_S })],
   ["memory", measureMemory],
 ];

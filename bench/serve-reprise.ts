@@ -3,7 +3,7 @@
 import { loadConfig } from "../src/config.ts";
 import { createEngine, type WorkerEvent } from "../src/core/index.ts";
 import { startServer } from "../src/server.ts";
-import { openStore } from "../src/store/index.ts";
+import { openStore, resolveStore } from "../src/store/index.ts";
 import { preciseNow, readServeOptions, serveIpc } from "./lib/child-ipc.ts";
 import { createProfilerCommands } from "./lib/profiler.ts";
 import { BENCH_JWT_SECRET, seedTenant, type Seeded } from "./lib/seed.ts";
@@ -24,6 +24,8 @@ export interface RepriseServeOptions {
   poolSize?: number;
   /** Start the workers (default true); off isolates the request path from run execution. */
   workers?: boolean;
+  /** The embedded store's thread (STORE_THREAD): the serving thread, or a worker thread of its own. */
+  thread?: "inline" | "worker";
   /** More configuration variables for loadConfig (e.g. HTTP_ALLOW_PRIVATE_NETWORKS, ACCOUNT_MAX_RUNNING). */
   env?: Record<string, string>;
 }
@@ -45,15 +47,14 @@ const config = loadConfig({
   REPRISE_STORE: options.store === "memory" ? "memory" : "file",
   ...(options.dataDir ? { REPRISE_DATA_DIR: options.dataDir } : {}),
   ...(options.store === "postgres" ? { DATABASE_URL: options.databaseUrl, PG_POOL_SIZE: String(options.poolSize ?? 10) } : {}),
+  ...(options.thread ? { STORE_THREAD: options.thread } : {}),
   ...(options.concurrency ? { WORKER_CONCURRENCY: String(options.concurrency) } : {}),
   ...options.env,
 });
 const db = await openStore(
   options.store === "postgres"
     ? { databaseUrl: options.databaseUrl as string, poolSize: options.poolSize ?? 10, ...(options.schema ? { schema: options.schema } : {}) }
-    : options.store === "memory"
-      ? { memory: true }
-      : { dataDir: options.dataDir as string },
+    : { ...resolveStore(config.store).options, ...(options.dataDir ? { dataDir: options.dataDir } : {}) },
 );
 
 // Worker events: counts always; claim times only while the parent tracks latency.

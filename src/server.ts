@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { startAdminListener, type AdminListener } from "./apis/admin/index.ts";
 import { createAlloyApp, type AlloyAppOptions } from "./apis/alloy/index.ts";
 import { createAltostratApp, type AltostratAppOptions } from "./apis/altostrat/index.ts";
+import { createAdmission, type Admission } from "./apis/http/admission.ts";
 import { createApiKeyAuthenticator, createJwtVerifier, mintDevToken } from "./auth/index.ts";
 import type { Config } from "./config.ts";
 import { createEngine, createSandbox, type Engine, type RerunJobRunner, type RetentionTask, type Worker, type WorkerEvent } from "./core/index.ts";
@@ -31,6 +32,8 @@ export interface ServerOverrides {
    * this account. Programmatic only, and refused when NODE_ENV=production.
    */
   unvalidated?: { accountId: string };
+  /** Admission control in place of the one config.admission describes (tests hold its places). */
+  admission?: Admission;
   /** Replaces some handlers of either API (tests check that every contract layer catches a handler that strays). */
   handlers?: { altostrat?: AltostratAppOptions["handlers"]; alloy?: AlloyAppOptions["handlers"] };
 }
@@ -85,6 +88,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   // Through the engine, so a key lookup during a store outage answers 503 store_unavailable like every other store call.
   const apiKeys = createApiKeyAuthenticator({ resolveKey: (key) => engine.resolveApiKey(key) });
 
+  const admission = overrides.admission ?? createAdmission(config.admission);
   const shared = {
     engine,
     logger,
@@ -94,6 +98,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     newRequestId: createRequestId,
     ...(overrides.root ? { root: overrides.root } : {}),
     mountOperational: (app: express.Express) => mountHealth(app, db),
+    admission,
     ...(overrides.unvalidated ? { unvalidated: overrides.unvalidated } : {}),
   };
   const replaced = overrides.handlers ?? {};
@@ -153,6 +158,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
           rerunJobs?.stop(),
           worker?.stop({ deadlineMs }),
         ]);
+        if (!overrides.admission) admission.stop();
         await sandbox.close();
         if (!overrides.db) await db.close();
       })();

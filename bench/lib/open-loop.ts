@@ -9,8 +9,12 @@ export interface OpenLoopSpec {
   headers?: Record<string, string>;
   rate: number;
   durationS: number;
-  /** Called with each answer and the (precise, epoch ms) time it completed. */
-  onResponse?: (status: number, body: string, at: number) => void;
+  /** Called with each answer, the (precise, epoch ms) time it completed, its latency from the scheduled send and its headers. */
+  onResponse?: (status: number, body: string, at: number, latencyMs: number, headers: http.IncomingHttpHeaders) => void;
+  /** A request unanswered this long (ms, from its send) is abandoned and counted in `errors`; unset: never. */
+  timeoutMs?: number;
+  /** Sockets the sender may open (default 256); beyond them requests wait in the sender, and that wait counts. */
+  maxSockets?: number;
 }
 
 /** Answers and latencies of an open-loop load; latency counts from each request's scheduled time. */
@@ -18,6 +22,8 @@ export interface OpenLoopResult {
   sent: number;
   ok: number;
   failed: number;
+  /** Requests that got no answer at all (connection errors, or abandoned after `timeoutMs`). */
+  errors: number;
   okPerSec: number;
   p50: number;
   p99: number;
@@ -28,12 +34,13 @@ export interface OpenLoopResult {
  * at once, which turns "half the maximum rate" into bursts of 32). Keep-alive sockets, as a client would.
  */
 export async function runOpenLoop(spec: OpenLoopSpec): Promise<OpenLoopResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: spec.maxSockets ?? 256 });
   const total = Math.round(spec.rate * spec.durationS);
   const interval = 1000 / spec.rate;
   const latencies: number[] = [];
   let ok = 0;
   let failed = 0;
+  let errors = 0;
   const inFlight: Promise<void>[] = [];
   const t0 = performance.now();
   const send = (scheduled: number) =>
@@ -43,15 +50,19 @@ export async function runOpenLoop(spec: OpenLoopSpec): Promise<OpenLoopResult> {
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           const at = preciseNow();
-          latencies.push(performance.now() - scheduled);
+          const latency = performance.now() - scheduled;
+          latencies.push(latency);
           if (res.statusCode && res.statusCode < 300) ok++;
           else failed++;
-          spec.onResponse?.(res.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"), at);
+          spec.onResponse?.(res.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"), at, latency, res.headers);
           resolve();
         });
       });
+      const timer = spec.timeoutMs ? setTimeout(() => req.destroy(new Error("no answer in time")), spec.timeoutMs) : undefined;
+      req.on("close", () => clearTimeout(timer));
       req.on("error", () => {
         failed++;
+        errors++;
         resolve();
       });
       req.end();
@@ -66,5 +77,5 @@ export async function runOpenLoop(spec: OpenLoopSpec): Promise<OpenLoopResult> {
   const seconds = (performance.now() - t0) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { sent: total, ok, failed, okPerSec: ok / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+  return { sent: total, ok, failed, errors, okPerSec: ok / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
 }

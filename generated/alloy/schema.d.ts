@@ -847,7 +847,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Service Unavailable - The execution store cannot be reached; retry after the number of seconds in Retry-After. */
+        /** @description Service Unavailable - The execution store cannot be reached, or (on the operations that queue executions) the server is at capacity and answers `overloaded` instead of letting the request wait; retry after the number of seconds in Retry-After. */
         ServiceUnavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];

@@ -1,7 +1,7 @@
 // The store's surface: adapters, migrations and one named query function per statement. Core reaches
 // the database only through these.
 export { StoreUnavailableError, DataDirLockedError, MigrationError, type Db, type NotifyHandler } from "./db.ts";
-export { openPglite, DEFAULT_DATA_DIR, type PgliteOptions } from "./adapters/pglite.ts";
+export { openPglite, DEFAULT_DATA_DIR, type PgliteOptions, type StoreThread } from "./adapters/pglite.ts";
 export { openPostgres, type PostgresOptions } from "./adapters/postgres.ts";
 export { acquireDirLock, lockPathFor, DataDirError, type DirLock } from "./adapters/dir-lock.ts";
 export { connectWithRetry, describePostgresTarget, StoreStartupTimeoutError, type StartupRetryOptions } from "./connect-with-retry.ts";

@@ -1,5 +1,5 @@
 import type { Db } from "./db.ts";
-import { openPglite } from "./adapters/pglite.ts";
+import { openPglite, type StoreThread } from "./adapters/pglite.ts";
 import { openPostgres } from "./adapters/postgres.ts";
 import { describePostgresTarget } from "./connect-with-retry.ts";
 import { migrate } from "./migrate.ts";
@@ -16,6 +16,8 @@ export interface OpenStoreOptions {
   dataDir?: string;
   /** PGlite in memory: nothing survives the process. */
   memory?: boolean;
+  /** PGlite on the serving thread or on a worker thread of its own (default inline). */
+  thread?: StoreThread;
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
 }
@@ -24,7 +26,7 @@ export interface OpenStoreOptions {
 export async function openStore(config: OpenStoreOptions = {}): Promise<Db> {
   const db = config.databaseUrl
     ? await openPostgres({ connectionString: config.databaseUrl, poolSize: config.poolSize, schema: config.schema })
-    : await openPglite(config.memory ? { memory: true } : { dataDir: config.dataDir });
+    : await openPglite({ ...(config.memory ? { memory: true } : { dataDir: config.dataDir }), ...(config.thread ? { thread: config.thread } : {}) });
   if (config.migrate === false) return db;
   try {
     await migrate(db);
@@ -41,8 +43,8 @@ export async function openStore(config: OpenStoreOptions = {}): Promise<Db> {
  */
 export type StoreLocation =
   | { readonly kind: "postgres"; readonly databaseUrl: string; readonly poolSize: number; readonly startupTimeoutMs: number }
-  | { readonly kind: "file"; readonly dataDir: string }
-  | { readonly kind: "memory" };
+  | { readonly kind: "file"; readonly dataDir: string; readonly thread: StoreThread }
+  | { readonly kind: "memory"; readonly thread: StoreThread };
 
 /** What a program needs to know about a store location: how to open it and how to name it. */
 export interface ResolvedStore {
@@ -66,8 +68,12 @@ export function resolveStore(location: StoreLocation): ResolvedStore {
         startupRetry: { deadlineMs: location.startupTimeoutMs },
       };
     case "memory":
-      return { options: { memory: true }, description: "PGlite in memory" };
+      return { options: { memory: true, thread: location.thread }, description: `PGlite in memory${onThread(location.thread)}` };
     case "file":
-      return { options: { dataDir: location.dataDir }, description: `PGlite in ${location.dataDir}` };
+      return { options: { dataDir: location.dataDir, thread: location.thread }, description: `PGlite in ${location.dataDir}${onThread(location.thread)}` };
   }
+}
+
+function onThread(thread: StoreThread): string {
+  return thread === "worker" ? " (on its own thread)" : "";
 }

@@ -11,8 +11,12 @@ describe("resolveStore", () => {
         startupRetry: { deadlineMs: 5_000 },
       },
     },
-    { given: { kind: "file", dataDir: "/var/lib/reprise" }, want: { options: { dataDir: "/var/lib/reprise" }, description: "PGlite in /var/lib/reprise" } },
-    { given: { kind: "memory" }, want: { options: { memory: true }, description: "PGlite in memory" } },
+    { given: { kind: "file", dataDir: "/var/lib/reprise", thread: "inline" }, want: { options: { dataDir: "/var/lib/reprise", thread: "inline" }, description: "PGlite in /var/lib/reprise" } },
+    { given: { kind: "memory", thread: "inline" }, want: { options: { memory: true, thread: "inline" }, description: "PGlite in memory" } },
+    {
+      given: { kind: "file", dataDir: "/var/lib/reprise", thread: "worker" },
+      want: { options: { dataDir: "/var/lib/reprise", thread: "worker" }, description: "PGlite in /var/lib/reprise (on its own thread)" },
+    },
   ])("opens and names a $given.kind store, retrying only a server at start-up", ({ given, want }) => {
     const resolved = resolveStore(given);
     expect(resolved).toEqual(want);

@@ -3,6 +3,7 @@ import { mintDevToken } from "../../src/auth/index.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { startServer, type RunningServer, type ServerOverrides } from "../../src/server.ts";
 import { openStore } from "../../src/store/index.ts";
+import { STORE_THREAD } from "./stores.ts";
 
 /** The HS256 secret test servers trust. */
 export const TEST_JWT_SECRET = "reprise-test-secret-0123456789abcdef-0123456789";
@@ -32,9 +33,12 @@ export async function startTestServer(env: Record<string, string> = {}, override
     ALLOY_PORT: "0",
     JWT_SECRET: TEST_JWT_SECRET,
     POLL_INTERVAL_MS: "50",
+    // A test machine shared by parallel suites can stall a process for a second; admission on the
+    // event loop's delay is test/apis/http/admission.test.ts's subject, not every suite's.
+    ADMISSION_MAX_EVENT_LOOP_DELAY_MS: "0",
     ...env,
   });
-  const db = overrides.db ?? (await openStore({ memory: true }));
+  const db = overrides.db ?? (await openStore({ memory: true, thread: STORE_THREAD }));
   const server = await startServer(config, { ...overrides, db });
   let tenants = 0;
   return {

@@ -4,11 +4,12 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, r
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { loadMigrations, migrate, openPglite, openPostgres, type Db } from "../../src/store/index.ts";
+import { loadConfig } from "../../src/config.ts";
+import { loadMigrations, migrate, openPglite, openPostgres, type Db, type StoreThread } from "../../src/store/index.ts";
 
 /** A store the suite runs against: PGlite always, PostgreSQL when DATABASE_URL is set. */
 export interface StoreUnderTest {
-  name: "pglite" | "postgres";
+  name: "pglite" | "pglite on its own thread" | "postgres";
   /** A fresh, migrated, isolated database (own directory or own schema). */
   open(options?: { migrate?: boolean }): Promise<Db>;
   /**
@@ -29,6 +30,14 @@ export interface SharedStore {
 /** The PostgreSQL URL for tests, if any (tests are the only readers of this variable besides src/config.ts). */
 export const DATABASE_URL = process.env.DATABASE_URL || undefined;
 
+/**
+ * The embedded store's thread in tests: `STORE_THREAD=worker npx vitest run test/store` runs the suites
+ * with PGlite on its own thread. Read by src/config.ts's rules, so a bad value fails as it would there.
+ */
+export const STORE_THREAD: StoreThread = ((store) => (store.kind === "postgres" ? "inline" : store.thread))(
+  loadConfig({ STORE_THREAD: process.env.STORE_THREAD }).store,
+);
+
 /** Every store to run the suite on. */
 export function storesUnderTest(): StoreUnderTest[] {
   const stores: StoreUnderTest[] = [{ name: "pglite", open: openTestPglite, openShared: openSharedPglite }];
@@ -48,14 +57,32 @@ export async function createPgliteDataDir(): Promise<string> {
   return dataDir;
 }
 
+/** PGlite on a worker thread whatever STORE_THREAD says, for the adapter's own suite. */
+export function pgliteOnItsOwnThread(): StoreUnderTest {
+  return {
+    name: "pglite on its own thread",
+    open: (options) => openTestPglite(options, "worker"),
+    openShared: openSharedPglite,
+  };
+}
+
 /**
  * A fresh store in memory, loaded from a dump of the template (migrated, unless asked otherwise).
  * Loading a dump costs about a third of copying the template's files and opening them, and the
  * migrated dump saves each test file the migrations.
  */
-async function openTestPglite(options: { migrate?: boolean } = {}): Promise<Db> {
+async function openTestPglite(options: { migrate?: boolean } = {}, thread: StoreThread = STORE_THREAD): Promise<Db> {
+  if (thread === "worker") return openTestPgliteDir(options, thread);
   const loadDataDir = await templateDump(options.migrate !== false);
   return openPglite({ memory: true, loadDataDir });
+}
+
+/** PGlite on its own thread takes no dump: a copy of the template's files, migrated here. */
+async function openTestPgliteDir(options: { migrate?: boolean }, thread: StoreThread): Promise<Db> {
+  const dataDir = await createPgliteDataDir();
+  const db = await openPglite({ dataDir, thread });
+  if (options.migrate !== false) await migrate(db);
+  return withCleanup(db, async () => rmSync(join(dataDir, ".."), { recursive: true, force: true }));
 }
 
 const dumps = new Map<boolean, Promise<Blob>>();
@@ -100,12 +127,12 @@ async function readOrBuildDump(migrated: boolean): Promise<Blob> {
 
 async function openSharedPglite(): Promise<SharedStore> {
   const dataDir = await createPgliteDataDir();
-  const first = await openPglite({ dataDir });
+  const first = await openPglite({ dataDir, thread: STORE_THREAD });
   await migrate(first);
   await first.close();
   return {
     location: dataDir,
-    open: () => openPglite({ dataDir }),
+    open: () => openPglite({ dataDir, thread: STORE_THREAD }),
     dispose: async () => rmSync(join(dataDir, ".."), { recursive: true, force: true }),
   };
 }

@@ -14,10 +14,13 @@ export interface AlloyAppOptions extends SharedAppOptions {
   handlers?: Partial<HandlerMap<operations, AlloyContext>>;
 }
 
+/** The operations that queue runs: admission control may refuse them with 503 `overloaded`. */
+const ADMITTED_OPERATIONS: ReadonlySet<string> = new Set(["runWorkflow", "triggerEvent", "rerunWorkflowExecution"] satisfies (keyof operations)[]);
+
 /** The Alloy Embedded 2025-09 API as an express app, validated against generated/alloy/openapi.yaml. */
 export function createAlloyApp(options: AlloyAppOptions) {
   return createApiApp<AlloyContext>({
-    ...toApiAppOptions("alloy", options),
+    ...toApiAppOptions("alloy", options, ADMITTED_OPERATIONS),
     handlers: { ...createAlloyHandlers(options.engine), ...options.handlers } as never,
     // The key is checked before the version so an anonymous caller learns nothing but "401".
     authenticate: async (req) => {

@@ -13,10 +13,18 @@ export interface AltostratAppOptions extends SharedAppOptions {
   handlers?: Partial<HandlerMap<operations, AltostratContext>>;
 }
 
+/** The operations that queue runs: admission control may refuse them with 503 `overloaded`. */
+const ADMITTED_OPERATIONS: ReadonlySet<string> = new Set([
+  "executeWorkflow",
+  "rerunWorkflowRun",
+  "resumeWorkflowRunFromNode",
+  "triggerWorkflowWebhook",
+] satisfies (keyof operations)[]);
+
 /** The Altostrat Workflows API as an express app, validated against generated/altostrat/openapi.yaml. */
 export function createAltostratApp(options: AltostratAppOptions) {
   return createApiApp<AltostratContext>({
-    ...toApiAppOptions("altostrat", options),
+    ...toApiAppOptions("altostrat", options, ADMITTED_OPERATIONS),
     handlers: { ...createAltostratHandlers(options.engine), ...options.handlers } as never,
     authenticate: (req) => options.verifier.verify(req.get("authorization")).then((account) => ({ accountId: account.accountId })),
     publicOperations: new Set(["triggerWorkflowWebhook"]),

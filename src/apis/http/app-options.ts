@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Logger } from "pino";
 import type { Engine } from "../../core/index.ts";
+import type { Admission } from "./admission.ts";
 import type { ApiAppOptions } from "./create-api-app.ts";
 
 /** What both API listeners are built from, besides their own auth and handlers. */
@@ -15,12 +16,14 @@ export interface SharedAppOptions {
   /** Origins allowed to call the APIs from a browser (CORS_ORIGINS). */
   corsOrigins?: ApiAppOptions<unknown>["corsOrigins"];
   mountOperational?: ApiAppOptions<unknown>["mountOperational"];
+  /** Admission control shared by both listeners; each API names the operations it guards. */
+  admission?: Admission;
   /** Benchmarks only: no authentication or validation, every caller is this account (see createApiApp). */
   unvalidated?: { accountId: string };
 }
 
 /** The part of createApiApp's options that only depends on which API it is and the shared settings. */
-export function toApiAppOptions(api: "altostrat" | "alloy", options: SharedAppOptions) {
+export function toApiAppOptions(api: "altostrat" | "alloy", options: SharedAppOptions, admitted: ReadonlySet<string> = new Set()) {
   const root = options.root ?? process.cwd();
   return {
     specFile: path.join(root, `generated/${api}/openapi.yaml`),
@@ -32,6 +35,7 @@ export function toApiAppOptions(api: "altostrat" | "alloy", options: SharedAppOp
     newRequestId: options.newRequestId,
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     ...(options.mountOperational ? { mountOperational: options.mountOperational } : {}),
+    ...(options.admission ? { admission: { gate: options.admission, operations: admitted } } : {}),
     ...(options.unvalidated ? { unvalidated: { context: { accountId: options.unvalidated.accountId } } } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
 import { readDateTime } from "./date-time.ts";
 import { HttpProblem, invalidParameter, toErrorAnswer, type ErrorAnswer } from "./problem.ts";
 import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from "../../shared/unstorable-text.ts";
+import type { Admission } from "./admission.ts";
 import { openApiValidation, validatedPathParams } from "./openapi-validation.ts";
 import { listOperations, readSpec, type SpecOperation } from "./spec-routes.ts";
 
@@ -41,6 +42,8 @@ export interface ApiAppOptions<Ctx> {
   console?: ConsoleRoute;
   /** Origins allowed to call this API from a browser (CORS, see cors.ts); unset: no CORS handling. */
   corsOrigins?: CorsOrigins;
+  /** Admission control on the operations that queue runs (503 `overloaded` past its bound); unset: none. */
+  admission?: { gate: Admission; operations: ReadonlySet<string> };
   /** Extra routes outside the contract (health checks), mounted before validation. */
   mountOperational?: (app: express.Express) => void;
   newRequestId: () => string;
@@ -80,6 +83,12 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
     }
     next();
   });
+  // Past the sustainable rate a refusal must cost less than an acceptance, or refusing does not help:
+  // the run-creating operations are screened before CORS, body parsing and authentication.
+  const admission = options.admission;
+  if (admission) {
+    for (const op of operations) if (admission.operations.has(op.operationId)) app[op.method](op.expressPath, admission.gate.screen);
+  }
   if (options.corsOrigins) app.use(createCors(options.corsOrigins, readCorsPolicy(spec, operations)));
   if (options.docsDir) mountDocs(app, options.docsDir);
   if (options.console) mountConsole(app, options.console);
@@ -147,9 +156,11 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
         res.status(result.status).json(result.body);
       }, next);
     };
-    // Authentication first, so an anonymous caller learns only "401"; then the validator; then the handler.
-    if (validation) app[op.method](op.expressPath, authenticateFor(op, options), validation, serve);
-    else app[op.method](op.expressPath, serve);
+    // Authentication first, so an anonymous caller learns only "401"; then admission, which needs the
+    // account and refuses before the validator's and the store's work; then the validator; then the handler.
+    const admit = admission?.operations.has(op.operationId) ? [admission.gate.admit] : [];
+    if (validation) app[op.method](op.expressPath, authenticateFor(op, options), ...admit, validation, serve);
+    else app[op.method](op.expressPath, ...admit, serve);
   }
   // A request no operation's route takes (unknown path, or a method the path lacks): the validator answers 404 or 405.
   if (validation) app.use(validation);
@@ -158,7 +169,8 @@ export function createApiApp<Ctx>(options: ApiAppOptions<Ctx>): express.Express 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const requestId = String(res.locals.requestId);
     const answer = toErrorAnswer(error);
-    if (answer.status >= 500) {
+    // A refusal under load is answered thousands of times a second: a stack each would add to the load.
+    if (answer.status >= 500 && !answer.refusal) {
       options.logger.error({ err: answer.cause ?? error, requestId, method: req.method, url: redact(req.originalUrl) }, "request failed");
     }
     if (res.headersSent) return void res.end();

@@ -12,6 +12,8 @@ export interface ErrorAnswer {
   message: string;
   details?: { path: string; message: string }[];
   retryAfterSeconds?: number;
+  /** A refusal the server chose (admission control's 503): not a failure, so not logged as one. */
+  refusal?: boolean;
   /** Only for the server's log: why a 5xx happened. */
   cause?: unknown;
 }
@@ -22,11 +24,14 @@ export class HttpProblem extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: { path: string; message: string }[] | undefined;
-  constructor(status: number, code: string, message: string, details?: { path: string; message: string }[]) {
+  /** Sent as Retry-After (a 503 the caller should retry, e.g. admission control's `overloaded`). */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(status: number, code: string, message: string, details?: { path: string; message: string }[], retryAfterSeconds?: number) {
     super(message);
     this.status = status;
     this.code = code;
     this.details = details;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -72,7 +77,13 @@ type TransportError = {
 /** Turns anything thrown while serving a request into an ErrorAnswer. Unknown errors are 500s. */
 export function toErrorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof HttpProblem) {
-    return { status: error.status, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      ...(error.details ? { details: error.details } : {}),
+      ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds, refusal: true } : {}),
+    };
   }
   if (error instanceof AuthError) return { status: 401, code: error.code, message: error.message };
   if (error instanceof ApiVersionError) return { status: 400, code: error.code, message: error.message };

@@ -1,12 +1,22 @@
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { StoreUnavailableError, type Db } from "../db.ts";
 import { acquireDirLock, DataDirError, prepareDataDir } from "./dir-lock.ts";
+import { openPgliteThread, PgliteOpenError } from "./pglite-thread.ts";
+import { describePgliteError, pgliteErrnoName, runOn } from "./pglite-wire.ts";
+
+/**
+ * Which thread PGlite runs on: the serving thread (`inline`), or a worker thread of its own that the
+ * serving thread sends statements to (`worker`, pglite-thread.ts), so its WebAssembly does not take
+ * turns with HTTP and the executor.
+ */
+export type StoreThread = "inline" | "worker";
 
 /**
  * Where PGlite keeps its files: a directory (locked exclusively) or process memory, optionally
- * filled from a data directory dumped earlier (`dumpDataDir`), which skips initdb.
+ * filled (inline only) from a data directory dumped earlier (`dumpDataDir`), which skips initdb;
+ * and its thread.
  */
-export type PgliteOptions = { dataDir?: string; memory?: false } | { memory: true; loadDataDir?: Blob };
+export type PgliteOptions = ({ dataDir?: string; memory?: false } | { memory: true; loadDataDir?: Blob }) & { thread?: StoreThread };
 
 /** Default data directory, relative to the working directory. */
 export const DEFAULT_DATA_DIR = "./data";
@@ -16,16 +26,21 @@ export const DEFAULT_DATA_DIR = "./data";
  * the directory is locked first, so a second process is refused before PGlite touches it.
  */
 export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
-  if (options.memory) return wrapPglite(await PGlite.create(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}), () => {});
+  const worker = options.thread === "worker";
+  if (options.memory) {
+    if (worker) return openPgliteThread({ memory: true }, () => {});
+    return wrapPglite(await PGlite.create(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}), () => {});
+  }
   const given = options.dataDir ?? DEFAULT_DATA_DIR;
   // Checked (and created) first, so a file, a dangling link or a read-only place is named plainly;
   // PGlite itself is given the real path, as it cannot open a directory through a symbolic link.
   const dataDir = prepareDataDir(given);
   const lock = lockAs(given, dataDir);
   try {
-    return wrapPglite(await PGlite.create(dataDir), lock.release);
+    return worker ? await openPgliteThread({ dataDir }, lock.release) : wrapPglite(await PGlite.create(dataDir), lock.release);
   } catch (err) {
     lock.release();
+    if (err instanceof PgliteOpenError) throw new DataDirError(given, `could not be opened by PGlite: ${err.message}`, err.errnoName, { cause: err });
     throw new DataDirError(given, `could not be opened by PGlite: ${describePgliteError(err)}`, pgliteErrnoName(err) ?? "EIO", { cause: err });
   }
 }
@@ -38,30 +53,6 @@ function lockAs(given: string, dataDir: string): ReturnType<typeof acquireDirLoc
     if (err instanceof DataDirError) throw new DataDirError(given, err.problem, err.code, { cause: err.cause });
     throw err;
   }
-}
-
-// PGlite's file system (Emscripten) throws `{ name: "ErrnoError", errno }` objects, with its own errno numbers.
-const EMSCRIPTEN_ERRNO: Readonly<Record<number, string>> = {
-  2: "EACCES", 10: "EBUSY", 20: "EEXIST", 28: "EINVAL", 29: "EIO", 31: "EISDIR", 32: "ELOOP",
-  44: "ENOENT", 51: "ENOSPC", 54: "ENOTDIR", 55: "ENOTEMPTY", 63: "EPERM", 69: "EROFS",
-};
-
-function pgliteErrnoName(err: unknown): string | undefined {
-  const errno = (err as { errno?: unknown } | null)?.errno;
-  return typeof errno === "number" ? (EMSCRIPTEN_ERRNO[errno] ?? `errno ${errno}`) : undefined;
-}
-
-/** One line about what PGlite threw, which is not always an Error. */
-function describePgliteError(err: unknown): string {
-  const errno = pgliteErrnoName(err);
-  if (errno) return `a file operation failed (${errno})`;
-  if (err instanceof Error) return err.message;
-  if (typeof err === "object" && err !== null) {
-    const { name, message } = err as { name?: unknown; message?: unknown };
-    const said = [name, message].filter((part) => typeof part === "string" && part !== "").join(": ");
-    return said || "an unknown error";
-  }
-  return String(err);
 }
 
 /**
@@ -103,18 +94,6 @@ function wrapTransaction(tx: Transaction): Db {
     close: () => Promise.reject(new Error("close() is not available inside a transaction")),
   };
   return txDb;
-}
-
-type Runner = Pick<PGlite, "query" | "exec">;
-
-/** Without values the simple protocol runs whole scripts (migrations) in one round trip. */
-async function runOn<T>(runner: Runner, text: string, values?: unknown[]): Promise<{ rows: T[] }> {
-  if (values && values.length > 0) {
-    const result = await runner.query<T>(text, values);
-    return { rows: result.rows };
-  }
-  const results = await runner.exec(text);
-  return { rows: (results.at(-1)?.rows ?? []) as T[] };
 }
 
 async function guard<T>(pg: PGlite, fn: () => Promise<T>): Promise<T> {

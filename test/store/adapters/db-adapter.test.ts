@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "../../../src/store/index.ts";
-import { storesUnderTest } from "../../support/stores.ts";
+import { StoreUnavailableError, type Db } from "../../../src/store/index.ts";
+import { pgliteOnItsOwnThread, STORE_THREAD, storesUnderTest } from "../../support/stores.ts";
 
-describe.each(storesUnderTest())("Db adapter on $name", (store) => {
+// The worker-thread adapter is held to the same port whatever STORE_THREAD the run uses.
+const stores = STORE_THREAD === "worker" ? storesUnderTest() : [...storesUnderTest(), pgliteOnItsOwnThread()];
+
+describe.each(stores)("Db adapter on $name", (store) => {
   let db: Db;
   beforeAll(async () => {
     db = await store.open({ migrate: false });
@@ -91,5 +94,30 @@ describe.each(storesUnderTest())("Db adapter on $name", (store) => {
 
   it("surfaces SQL errors with their SQLSTATE code", async () => {
     await expect(db.query("SELECT * FROM no_such_table")).rejects.toMatchObject({ code: "42P01" });
+  });
+});
+
+describe("PGlite on its own thread", () => {
+  it("refuses statements once closed with StoreUnavailableError, as the inline adapter does", async () => {
+    const db = await pgliteOnItsOwnThread().open({ migrate: false });
+    await db.close();
+    await expect(db.query("SELECT 1")).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(db.transaction((tx) => tx.query("SELECT 1"))).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it("keeps many statements in flight at once in order, and a transaction's own statements pinned to it", async () => {
+    const db = await pgliteOnItsOwnThread().open({ migrate: false });
+    try {
+      await db.query("CREATE TABLE seq (n int)");
+      const inTx = db.transaction(async (tx) => {
+        for (let i = 0; i < 5; i++) await tx.query("INSERT INTO seq (n) VALUES ($1)", [1000 + i]);
+        return (await tx.query<{ c: number }>("SELECT count(*)::int AS c FROM seq WHERE n >= $1", [1000])).rows[0]?.c;
+      });
+      const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => db.query<{ n: number }>("SELECT $1::int AS n", [i])));
+      expect(answers.map((a) => a.rows[0]?.n)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+      expect(await inTx).toBe(5);
+    } finally {
+      await db.close();
+    }
   });
 });

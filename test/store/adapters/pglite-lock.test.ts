@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { acquireDirLock, DataDirLockedError, lockPathFor, openPglite, openStore } from "../../../src/store/index.ts";
 import { readFirstLine, scriptPath, spawnTs, waitForExit } from "../../support/child.ts";
-import { createPgliteDataDir as createDataDir, DATABASE_URL } from "../../support/stores.ts";
+import { createPgliteDataDir as createDataDir, DATABASE_URL, STORE_THREAD } from "../../support/stores.ts";
 
 const created: string[] = [];
 /** A fresh PGlite directory, removed (with its lock file) after the file's tests. */
@@ -37,7 +37,7 @@ type ChildAnswer = { opened: boolean; error?: string; name?: string; pid?: numbe
 describe("PGlite data directory lock", () => {
   it("refuses a second process, naming the holder's PID, and leaves the directory untouched", async () => {
     const dataDir = await createPgliteDataDir();
-    const db = await openPglite({ dataDir });
+    const db = await openPglite({ dataDir, thread: STORE_THREAD });
     await db.query("CREATE TABLE marker (id int)");
     const before = snapshot(dataDir);
     const child = spawnTs(scriptPath("store/support/open-pglite.ts"), [dataDir, "try"]);
@@ -53,18 +53,18 @@ describe("PGlite data directory lock", () => {
 
   it("refuses a second open in the same process", async () => {
     const dataDir = await createPgliteDataDir();
-    const db = await openPglite({ dataDir });
-    await expect(openPglite({ dataDir })).rejects.toBeInstanceOf(DataDirLockedError);
+    const db = await openPglite({ dataDir, thread: STORE_THREAD });
+    await expect(openPglite({ dataDir, thread: STORE_THREAD })).rejects.toBeInstanceOf(DataDirLockedError);
     await db.close();
   });
 
   it("releases the lock on close, so the directory opens again with its data", async () => {
     const dataDir = await createPgliteDataDir();
-    const first = await openPglite({ dataDir });
+    const first = await openPglite({ dataDir, thread: STORE_THREAD });
     await first.query("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
     await first.close();
     expect(existsSync(lockPathFor(dataDir))).toBe(false);
-    const second = await openPglite({ dataDir });
+    const second = await openPglite({ dataDir, thread: STORE_THREAD });
     expect((await second.query("SELECT v FROM kept")).rows).toEqual([{ v: "still here" }]);
     await second.close();
   });
@@ -85,7 +85,7 @@ describe("PGlite data directory lock", () => {
     child.kill("SIGKILL");
     await waitForExit(child);
     expect(JSON.parse(readFileSync(lockPathFor(dataDir), "utf8")).pid).toBe(answer.pid);
-    const db = await openPglite({ dataDir });
+    const db = await openPglite({ dataDir, thread: STORE_THREAD });
     expect(JSON.parse(readFileSync(lockPathFor(dataDir), "utf8")).pid).toBe(process.pid);
     await db.query("SELECT 1");
     await db.close();
@@ -103,7 +103,7 @@ describe("PGlite data directory lock", () => {
 
 describe("openStore", () => {
   it("opens an in-memory PGlite and migrates it", async () => {
-    const db = await openStore({ memory: true });
+    const db = await openStore({ memory: true, thread: STORE_THREAD });
     expect(db.kind).toBe("pglite");
     expect((await db.query<{ c: number }>("SELECT count(*)::int AS c FROM runs")).rows[0]?.c).toBe(0);
     await db.close();

@@ -1,0 +1,112 @@
+import type { RequestHandler } from "express";
+import { HttpProblem } from "./problem.ts";
+
+/** How much run-creating work one process takes on before it refuses more (ADMISSION_* in src/config.ts). */
+export interface AdmissionLimits {
+  /** Run-creating requests being served at once, both listeners together. */
+  maxInFlight: number;
+  /** Of those, how many one account may hold, so one tenant's burst cannot take every place. */
+  accountMaxInFlight: number;
+  /**
+   * Refuse while a timer due every 100 ms has fired more than this (ms) late twice in a row; 0: never.
+   * Requests waiting to be read are invisible to the in-flight count: past the sustainable rate they
+   * queue in the socket buffers and the loop's delay is what grows.
+   */
+  maxEventLoopDelayMs: number;
+  /** What the 503's Retry-After says. */
+  retryAfterSeconds: number;
+}
+
+// The loop's delay is sampled this often; two late samples in a row refuse, so one long pause (a full
+// collection, the process descheduled on a busy machine) does not.
+const WINDOW_MS = 100;
+
+/**
+ * Admission control for the operations that queue a run. Past the rate the store and the executor
+ * sustain, such requests wait for the store (group commit) and their latency grows without bound;
+ * counting the ones in progress and refusing beyond a bound answers the excess at once with 503
+ * `overloaded` and Retry-After instead, so what is accepted keeps a bounded latency. A request
+ * counts from admission until its response ends or its connection closes.
+ */
+export interface Admission {
+  /**
+   * Middleware placed before everything but the request id (body parsing, authentication): refuses
+   * while the process is full or late, so a refusal costs little more than parsing the request line.
+   */
+  readonly screen: RequestHandler;
+  /** Middleware placed after authentication (so the caller's account is known) on each admitted operation. */
+  readonly admit: RequestHandler;
+  /** Requests admitted and not yet answered. */
+  readonly inFlight: number;
+  /** True while the event loop is too late to take more (see {@link AdmissionLimits.maxEventLoopDelayMs}). */
+  readonly lagging: boolean;
+  /** Stops watching the event loop. */
+  stop(): void;
+}
+
+/** Admits up to the limits; one instance is shared by both APIs' listeners of a process. */
+export function createAdmission(limits: AdmissionLimits): Admission {
+  let inFlight = 0;
+  const perAccount = new Map<string, number>();
+  const refuse = (who: string) =>
+    new HttpProblem(503, "overloaded", `The server is at capacity for ${who}; retry after the number of seconds in Retry-After.`, undefined, limits.retryAfterSeconds);
+
+  const lag = watchEventLoop(limits.maxEventLoopDelayMs);
+
+  const full = () => inFlight >= limits.maxInFlight || lag.lagging;
+  const screen: RequestHandler = (_req, _res, next) => next(full() ? refuse("new runs") : undefined);
+
+  const admit: RequestHandler = (_req, res, next) => {
+    // Public operations (a webhook) run with an empty account: they count towards the total only.
+    const accountId = (res.locals.ctx as { accountId?: string } | undefined)?.accountId || undefined;
+    const held = accountId === undefined ? 0 : (perAccount.get(accountId) ?? 0);
+    if (full()) return next(refuse("new runs"));
+    if (accountId !== undefined && held >= limits.accountMaxInFlight) return next(refuse("this account's new runs"));
+    inFlight += 1;
+    if (accountId !== undefined) perAccount.set(accountId, held + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      inFlight -= 1;
+      if (accountId === undefined) return;
+      const left = (perAccount.get(accountId) ?? 1) - 1;
+      if (left > 0) perAccount.set(accountId, left);
+      else perAccount.delete(accountId);
+    };
+    res.once("finish", release);
+    res.once("close", release);
+    next();
+  };
+
+  return {
+    screen,
+    admit,
+    get inFlight() {
+      return inFlight;
+    },
+    get lagging() {
+      return lag.lagging;
+    },
+    stop: () => lag.stop(),
+  };
+}
+
+/** Watches the event loop: `lagging` while a timer due every window fired over `maxMs` late twice in a row. */
+function watchEventLoop(maxMs: number): { readonly lagging: boolean; stop(): void } {
+  if (maxMs <= 0) return { lagging: false, stop: () => {} };
+  let over = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    over = now - last - WINDOW_MS > maxMs ? over + 1 : 0;
+    last = now;
+  }, WINDOW_MS);
+  timer.unref();
+  return {
+    get lagging() {
+      return over >= 2;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
