@@ -103,7 +103,7 @@ async function provision(options, name, env, cwd) {
     const values = await provisionFixtures(admin);
     for (const [key, value] of Object.entries(values)) options.settings[key] = { value, from: "--provision" };
     const { main, other } = PROVISIONED_ACCOUNTS;
-    return `provisioned through ${admin.url} (from ${admin.from}): accounts ${main} and ${other} with a token and an Alloy key each, Alloy workflows ${values.alloyWorkflow} (quick) and ${values.alloySlowWorkflow} (slow)`;
+    return `provisioned through ${admin.url} (from ${admin.from}): accounts ${main} and ${other} with a token and an Alloy key each, Alloy workflows ${values.alloyWorkflow} (quick), ${values.alloySlowWorkflow} (slow) and ${values.alloyApprovalWorkflow} (approval)`;
   } catch (error) {
     if (!(error instanceof UsageError) && error?.name !== "AdminRequestError") throw error;
     console.error(`${name}: ${error.message}; nothing was run`);

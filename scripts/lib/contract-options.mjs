@@ -23,10 +23,11 @@ export const SETTINGS = [
   { key: "otherApiKey", flag: "other-api-key", env: "CONTRACT_OTHER_API_KEY", secret: true, help: "Alloy key of the second account" },
   { key: "alloyWorkflow", flag: "alloy-workflow", env: "CONTRACT_ALLOY_WORKFLOW_ID", secret: false, help: "Alloy workflow whose executions finish" },
   { key: "alloySlowWorkflow", flag: "alloy-slow-workflow", env: "CONTRACT_ALLOY_SLOW_WORKFLOW_ID", secret: false, help: "Alloy workflow that stays unfinished a while" },
+  { key: "alloyApprovalWorkflow", flag: "alloy-approval-workflow", env: "CONTRACT_ALLOY_APPROVAL_WORKFLOW_ID", secret: false, help: "Alloy workflow that waits for input at step approve" },
 ];
 
 /** The settings `--provision` supplies (scripts/lib/contract-provision.mjs creates them). */
-export const PROVISIONED = ["token", "apiKey", "otherToken", "otherApiKey", "alloyWorkflow", "alloySlowWorkflow"];
+export const PROVISIONED = ["token", "apiKey", "otherToken", "otherApiKey", "alloyWorkflow", "alloySlowWorkflow", "alloyApprovalWorkflow"];
 
 const REPORTERS = { junit: "reprise-contract.xml", json: "reprise-contract.json" };
 

@@ -1,6 +1,6 @@
 // `reprise contract --provision`: creates every fixture the full suite needs on a development server,
 // through its admin listener (openapi/admin/admin.yaml): two accounts, a token and an Alloy key for
-// each, and the quick (event-subscribed) and slow Alloy workflows, so a run needs no other setup.
+// each, and the quick (event-subscribed), slow and approval Alloy workflows, so a run needs no other setup.
 import { readFile } from "node:fs/promises";
 import { stripTypeScriptTypes } from "node:module";
 import path from "node:path";
@@ -35,7 +35,7 @@ export async function findAdmin({ url, token }, env, cwd) {
  */
 export async function provisionFixtures(admin) {
   const client = createAdminClient(admin);
-  const { QUICK_WORKFLOW_NAME, QUICK_DEFINITION, SLOW_DEFINITION } = await loadFixtureDefinitions();
+  const { QUICK_WORKFLOW_NAME, QUICK_DEFINITION, SLOW_DEFINITION, APPROVAL_WORKFLOW_NAME, APPROVAL_DEFINITION } = await loadFixtureDefinitions();
   const credentials = async (accountId) => {
     await client.ensureAccount({ id: accountId, name: accountId });
     const [{ token }, { key }] = await Promise.all([
@@ -48,7 +48,16 @@ export async function provisionFixtures(admin) {
   const other = await credentials(PROVISIONED_ACCOUNTS.other);
   const quick = await client.importWorkflow(PROVISIONED_ACCOUNTS.main, { name: QUICK_WORKFLOW_NAME, api: "alloy", definition: QUICK_DEFINITION });
   const slow = await client.importWorkflow(PROVISIONED_ACCOUNTS.main, { name: "contract slow", api: "alloy", definition: SLOW_DEFINITION });
-  return { token: main.token, apiKey: main.key, otherToken: other.token, otherApiKey: other.key, alloyWorkflow: quick.id, alloySlowWorkflow: slow.id };
+  const approval = await client.importWorkflow(PROVISIONED_ACCOUNTS.main, { name: APPROVAL_WORKFLOW_NAME, api: "alloy", definition: APPROVAL_DEFINITION });
+  return {
+    token: main.token,
+    apiKey: main.key,
+    otherToken: other.token,
+    otherApiKey: other.key,
+    alloyWorkflow: quick.id,
+    alloySlowWorkflow: slow.id,
+    alloyApprovalWorkflow: approval.id,
+  };
 }
 
 /**

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/servers.ts";
-import { QUICK_DEFINITION, QUICK_WORKFLOW_NAME, SLOW_DEFINITION } from "../contract/support/scenarios/definitions.ts";
+import { APPROVAL_DEFINITION, APPROVAL_WORKFLOW_NAME, QUICK_DEFINITION, QUICK_WORKFLOW_NAME, SLOW_DEFINITION } from "../contract/support/scenarios/definitions.ts";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/reprise.js");
 const children = new Set<ChildProcess>();
@@ -58,11 +58,15 @@ describe("reprise contract against a running server, from another directory", ()
     const create = (name: string, definition: object) =>
       server.engine.createWorkflow({ accountId: main.accountId, idStyle: "alloy", name, definition: definition as never });
     // The quick workflow carries the name the scenarios address it by.
-    const [quick, slow] = [await create(QUICK_WORKFLOW_NAME, QUICK_DEFINITION), await create("contract slow", SLOW_DEFINITION)];
+    const [quick, slow, approval] = [
+      await create(QUICK_WORKFLOW_NAME, QUICK_DEFINITION),
+      await create("contract slow", SLOW_DEFINITION),
+      await create(APPROVAL_WORKFLOW_NAME, APPROVAL_DEFINITION),
+    ];
     token = main.token;
     flags = [
       ...["--altostrat", server.altostratUrl, "--alloy", server.alloyUrl, "--token", main.token, "--api-key", main.apiKey],
-      ...["--alloy-workflow", quick.id, "--alloy-slow-workflow", slow.id],
+      ...["--alloy-workflow", quick.id, "--alloy-slow-workflow", slow.id, "--alloy-approval-workflow", approval.id],
     ];
   }, 120_000);
   afterAll(async () => {
@@ -86,7 +90,7 @@ describe("reprise contract against a running server, from another directory", ()
     expect(run.stdout.split("\n").slice(0, 3)).toEqual([
       "reprise contract: targets deployment",
       `  deployment Altostrat ${server.altostratUrl}, Alloy ${server.alloyUrl}; behind Prism's validating proxy`,
-      "             settings: altostrat from --altostrat, alloy from --alloy, token from --token, apiKey from --api-key, alloyWorkflow from --alloy-workflow, alloySlowWorkflow from --alloy-slow-workflow",
+      "             settings: altostrat from --altostrat, alloy from --alloy, token from --token, apiKey from --api-key, alloyWorkflow from --alloy-workflow, alloySlowWorkflow from --alloy-slow-workflow, alloyApprovalWorkflow from --alloy-approval-workflow",
     ]);
     expect(run.stdout).not.toContain(token); // credentials are named, never printed
     expect(run.stdout).toMatch(/NOT RUN \[deployment\] account isolation › \(whole scenario\): no second account/);

@@ -94,6 +94,7 @@ describe("fixture commands while `reprise start` holds the embedded store", () =
       const run = await reprise(["contract", "--altostrat", urls.altostrat, "--alloy", urls.alloy, "--provision", "--reporter", "json", "--output", "s.json"], env, cwd);
       expect(run.code, run.stdout + run.stderr).toBe(0);
       expect(run.stdout).toContain("token from --provision, apiKey from --provision, otherToken from --provision");
+      expect(run.stdout).toContain("alloyApprovalWorkflow from --provision");
       const summary = JSON.parse(await readFile(path.join(cwd, "s.json"), "utf8"));
       expect([summary.result, summary.tests.failed, summary.tests.skipped, summary.notRun]).toEqual(["passed", 0, 0, []]);
       expect(summary.checks.notRun).toBe(0);

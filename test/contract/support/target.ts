@@ -14,6 +14,8 @@ export interface TargetFixtures {
   alloyWorkflowId?: string;
   /** An Alloy workflow of `tenant` whose executions stay unfinished for a while (a delay node). */
   alloySlowWorkflowId?: string;
+  /** An Alloy workflow of `tenant` whose executions wait for a person's input at step `approve` (a ui_interaction node). */
+  alloyApprovalWorkflowId?: string;
 }
 
 /** Something the scenarios can run against: the Prism mock, the in-process server, or a deployment. */

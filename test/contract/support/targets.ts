@@ -2,7 +2,7 @@ import path from "node:path";
 import type { TestServer } from "../../support/servers.ts";
 import { findFreePort } from "../../support/free-port.ts";
 import { REPO_ROOT } from "../../support/run-script.ts";
-import { QUICK_DEFINITION, SLOW_DEFINITION } from "./scenarios/definitions.ts";
+import { APPROVAL_DEFINITION, APPROVAL_WORKFLOW_NAME, QUICK_DEFINITION, SLOW_DEFINITION } from "./scenarios/definitions.ts";
 import type { ApiName } from "./spec-index.ts";
 import type { ContractTarget } from "./target.ts";
 
@@ -42,7 +42,11 @@ export async function startMockTarget(): Promise<ContractTarget> {
     alloyUrl: alloy!.url,
     tenant: { token: "mock-token", apiKey: "mock-api-key" },
     other: { token: "mock-other-token", apiKey: "mock-other-api-key" },
-    fixtures: { alloyWorkflowId: "8c4fa2815d2802827283e0ad", alloySlowWorkflowId: "8c4fa2815d2802827283e0ad" },
+    fixtures: {
+      alloyWorkflowId: "8c4fa2815d2802827283e0ad",
+      alloySlowWorkflowId: "8c4fa2815d2802827283e0ad",
+      alloyApprovalWorkflowId: "8c4fa2815d2802827283e0ad",
+    },
     proxied: false,
     stop: async () => void (await Promise.all([altostrat!.stop(), alloy!.stop()])),
   };
@@ -56,7 +60,11 @@ export async function startServerTarget(server: TestServer, label = "server"): P
   const [main, other] = [await server.createTenant("contract-main"), await server.createTenant("contract-other")];
   const create = (name: string, definition: object) =>
     server.engine.createWorkflow({ accountId: main.accountId, idStyle: "alloy", name, definition: definition as never });
-  const [quick, slow] = [await create("contract quick", QUICK_DEFINITION), await create("contract slow", SLOW_DEFINITION)];
+  const [quick, slow, approval] = [
+    await create("contract quick", QUICK_DEFINITION),
+    await create("contract slow", SLOW_DEFINITION),
+    await create(APPROVAL_WORKFLOW_NAME, APPROVAL_DEFINITION),
+  ];
   const [altostrat, alloy] = await Promise.all([startConformanceProxy("altostrat", server.altostratUrl), startConformanceProxy("alloy", server.alloyUrl)]);
   return {
     label,
@@ -65,7 +73,7 @@ export async function startServerTarget(server: TestServer, label = "server"): P
     alloyUrl: alloy.url,
     tenant: { token: main.token, apiKey: main.apiKey },
     other: { token: other.token, apiKey: other.apiKey },
-    fixtures: { alloyWorkflowId: quick.id, alloySlowWorkflowId: slow.id },
+    fixtures: { alloyWorkflowId: quick.id, alloySlowWorkflowId: slow.id, alloyApprovalWorkflowId: approval.id },
     proxied: true,
     stop: async () => void (await Promise.all([altostrat.stop(), alloy.stop()])),
   };
@@ -81,6 +89,7 @@ export const DEPLOYMENT_ENV = [
   "CONTRACT_OTHER_API_KEY",
   "CONTRACT_ALLOY_WORKFLOW_ID",
   "CONTRACT_ALLOY_SLOW_WORKFLOW_ID",
+  "CONTRACT_ALLOY_APPROVAL_WORKFLOW_ID",
 ] as const;
 
 type ReachableModule = { whyUnreachable: (url: string, options?: { timeoutMs?: number }) => Promise<string | undefined> };
@@ -111,6 +120,7 @@ export async function startDeploymentTarget(env: Record<string, string | undefin
     fixtures: {
       ...(env.CONTRACT_ALLOY_WORKFLOW_ID ? { alloyWorkflowId: env.CONTRACT_ALLOY_WORKFLOW_ID } : {}),
       ...(env.CONTRACT_ALLOY_SLOW_WORKFLOW_ID ? { alloySlowWorkflowId: env.CONTRACT_ALLOY_SLOW_WORKFLOW_ID } : {}),
+      ...(env.CONTRACT_ALLOY_APPROVAL_WORKFLOW_ID ? { alloyApprovalWorkflowId: env.CONTRACT_ALLOY_APPROVAL_WORKFLOW_ID } : {}),
     },
     proxied: true,
     stop: async () => void (await Promise.all([altostrat.stop(), alloy?.stop()])),

@@ -25,6 +25,9 @@ export const SLOW_DEFINITION = {
   edges: [{ source: "n1", target: "n2" }],
 };
 
+/** The name of the approval Alloy workflow (`alloyApprovalWorkflowId`) the targets provision. */
+export const APPROVAL_WORKFLOW_NAME = "contract approval";
+
 /**
  * A workflow whose runs wait for a person at `approve` (a ui_interaction node with a one-hour timeout)
  * and then record the decision: the input must be `{ approved: boolean, note?: string }`.

@@ -54,32 +54,51 @@ export const altostratUiInput: Scenario = {
   },
 };
 
-/** Alloy: the fixture workflow never waits, so a delivery to its finished execution is 409; unknown ids, bad bodies and keys. */
+/**
+ * Alloy: an execution of the approval fixture waits at `approve` (read `running`, naming the step); invalid
+ * input and another step are refused, the input completes it, and a later delivery is 409; unknown ids, bad
+ * bodies and keys.
+ */
 export const alloyUiInput: Scenario = {
   name: "alloy ui input",
   apis: ["alloy"],
-  unmet: (target) => (target.fixtures.alloyWorkflowId ? undefined : "no Alloy workflow to run (CONTRACT_ALLOY_WORKFLOW_ID)"),
+  unmet: (target) => (target.fixtures.alloyApprovalWorkflowId ? undefined : "no approval Alloy workflow to run (CONTRACT_ALLOY_APPROVAL_WORKFLOW_ID)"),
   async run(t) {
     const API = "alloy";
     const OP = "deliverExecutionStepInput";
-    const workflowId = t.fixtures.alloyWorkflowId!;
-    const started = await t.alloy.POST("/run/workflow", { body: { workflowId, userId: `user-${crypto.randomUUID()}`, data: {} } });
+    const workflowId = t.fixtures.alloyApprovalWorkflowId!;
+    const started = await t.alloy.POST("/run/workflow", { body: { workflowId, userId: `user-${crypto.randomUUID()}`, data: { amount: 42 } } });
     const executionId = started.data!.executionId;
-    await t.waitFor(() => t.alloy.GET("/logs/{executionId}", { params: { path: { executionId } } }), (r) => FINISHED.has(r.data?.status ?? ""));
-    const deliver = (id: string, body: unknown, headers: Record<string, string> = {}) =>
-      t.alloy.POST("/workflows/{workflowId}/executions/{executionId}/steps/{stepId}/input", { params: { path: { workflowId, executionId: id, stepId: "n2" } }, body: body as never, headers });
-    const accepted = await deliver(executionId, { data: { approved: true } }, t.prefer({ code: 200 }));
-    await t.check("the mock answers 200 for a delivery", MOCK, () => expectAnswer(API, OP, accepted, 200));
-    const finished = await deliver(executionId, { data: {} }, t.prefer({ code: 409 }));
+    const read = () => t.alloy.GET("/logs/{executionId}", { params: { path: { executionId } } });
+    const waiting = await t.waitFor(read, (r) => r.data?.awaitingStepId !== undefined || FINISHED.has(r.data?.status ?? ""));
+    await t.check("a waiting execution reads running and names the step and its deadline", SERVER, () => {
+      assert.equal(waiting.data?.status, "running");
+      assert.equal(waiting.data?.awaitingStepId, "approve");
+      assert.ok(waiting.data?.inputDeadline);
+    });
+    const deliver = (id: string, stepId: string, body: unknown, headers: Record<string, string> = {}) =>
+      t.alloy.POST("/workflows/{workflowId}/executions/{executionId}/steps/{stepId}/input", { params: { path: { workflowId, executionId: id, stepId } }, body: body as never, headers });
+
+    const invalid = await deliver(executionId, "approve", { data: { approved: "yes" } }, t.prefer({ code: 400, example: "invalidNodeInput" }));
+    await t.check("input the step's schema refuses is 400 invalid_node_input", BOTH, () => expectError(API, OP, invalid, 400, "invalid_node_input"));
+    const wrongStep = await deliver(executionId, "n4", { data: {} }, t.prefer({ code: 409 }));
+    await t.check("a step the execution does not wait at is 409 run_not_awaiting_input", BOTH, () => expectError(API, OP, wrongStep, 409, "run_not_awaiting_input"));
+    const accepted = await deliver(executionId, "approve", { data: { approved: true } }, t.prefer({ code: 200 }));
+    await t.check("deliverExecutionStepInput answers 200 with the execution queued again", BOTH, () => expectAnswer(API, OP, accepted, 200));
+    const done = await t.waitFor(read, (r) => FINISHED.has(r.data?.status ?? ""));
+    await t.check("the execution completes with the input as the step's output", SERVER, () => {
+      assert.equal(done.data?.status, "completed");
+      assert.equal(done.data?.awaitingStepId, undefined);
+      assert.deepEqual(done.data?.results.map((r) => r.data).slice(-2), [{ approved: true }, { approved: true, amount: 42 }]);
+    });
+    const finished = await deliver(executionId, "approve", { data: { approved: false } }, t.prefer({ code: 409 }));
     await t.check("a finished execution is 409 run_not_awaiting_input", BOTH, () => expectError(API, OP, finished, 409, "run_not_awaiting_input"));
-    const invalid = await deliver(executionId, { data: {} }, t.prefer({ code: 400, example: "invalidNodeInput" }));
-    await t.check("the mock answers 400 invalid_node_input for refused input", MOCK, () => expectError(API, OP, invalid, 400, "invalid_node_input"));
-    const unknown = await deliver(UNKNOWN_EXECUTION_ID, { data: {} }, t.prefer({ code: 404, example: "executionNotFound" }));
+    const unknown = await deliver(UNKNOWN_EXECUTION_ID, "approve", { data: {} }, t.prefer({ code: 404, example: "executionNotFound" }));
     await t.check("an unknown execution is 404 run_not_found", BOTH, () => expectError(API, OP, unknown, 404, "run_not_found"));
-    const noData = await deliver(executionId, {}, t.prefer({ code: 400, example: "validationFailed" }));
+    const noData = await deliver(executionId, "approve", {}, t.prefer({ code: 400, example: "validationFailed" }));
     await t.check("a body without data is 400", BOTH, () => expectError(API, OP, noData, 400, "validation_failed"));
     const wrongKey = await t.alloyWith({ apiKey: "not-a-key" }).POST("/workflows/{workflowId}/executions/{executionId}/steps/{stepId}/input", {
-      params: { path: { workflowId, executionId, stepId: "n2" } },
+      params: { path: { workflowId, executionId, stepId: "approve" } },
       body: { data: {} },
       headers: t.prefer({ code: 401 }),
     });
