@@ -99,6 +99,7 @@ describe("Arazzo workflows (redocly respect)", () => {
           apiKey: target.tenant.apiKey,
           workflowId: target.fixtures.alloyWorkflowId ?? "",
           slowWorkflowId: target.fixtures.alloySlowWorkflowId ?? "",
+          approvalWorkflowId: target.fixtures.alloyApprovalWorkflowId ?? "",
         };
         const missing = !url ? `no ${api} URL` : api === "alloy" && !inputs.workflowId ? "no Alloy workflow (CONTRACT_ALLOY_WORKFLOW_ID)" : undefined;
         if (missing) {
@@ -109,8 +110,16 @@ describe("Arazzo workflows (redocly respect)", () => {
         const skip = target.kind === "mock" ? [...STATEFUL_WORKFLOWS[api]] : [];
         if (api === "alloy" && !inputs.slowWorkflowId) {
           expect(label, "only a deployment may lack a slow Alloy workflow").toBe("deployment");
-          await ctx.annotate("rerun-unfinished-execution, cancel-then-rerun: no slow Alloy workflow (CONTRACT_ALLOY_SLOW_WORKFLOW_ID or --alloy-slow-workflow)", "not run");
-          skip.push("rerun-unfinished-execution", "cancel-then-rerun");
+          await ctx.annotate("rerun-unfinished-execution: no slow Alloy workflow (CONTRACT_ALLOY_SLOW_WORKFLOW_ID or --alloy-slow-workflow)", "not run");
+          skip.push("rerun-unfinished-execution");
+        }
+        if (api === "alloy" && !inputs.approvalWorkflowId) {
+          expect(label, "only a deployment may lack an approval Alloy workflow").toBe("deployment");
+          const waiting = ["wait-deliver-complete", "cancel-then-rerun"].filter((w) => !skip.includes(w));
+          if (waiting.length > 0) {
+            await ctx.annotate(`${waiting.join(", ")}: no approval Alloy workflow (CONTRACT_ALLOY_APPROVAL_WORKFLOW_ID or --alloy-approval-workflow)`, "not run");
+            skip.push(...waiting);
+          }
         }
         const coverage = { recorder: createCoverageRecorder("arazzo", target), api };
         const result = await runRespect({ file: ARAZZO_FILES[api], servers: { [api]: url! }, inputs, skip, coverage });

@@ -86,7 +86,7 @@ function spawnNode(args: string[]): Promise<{ code: number; output: string }> {
 /** The Arazzo workflows that need state across calls, and so run only against a real server. */
 export const STATEFUL_WORKFLOWS: Readonly<Record<"altostrat" | "alloy", string[]>> = {
   altostrat: ["rerun-loop", "wait-deliver-complete", "bulk-rerun-to-completion", "cancel-then-rerun"],
-  alloy: ["rerun-loop", "bulk-rerun-to-completion", "cancel-then-rerun"],
+  alloy: ["rerun-loop", "wait-deliver-complete", "bulk-rerun-to-completion", "cancel-then-rerun"],
 };
 
 /** Arazzo file of each API. */
