@@ -112,6 +112,9 @@ describe.skipIf(chromiumMissing)("run console built from a contract with cancel 
     const bundles = path.join(root, "bundles");
     for (const api of ["altostrat", "alloy"]) await mkdir(path.join(bundles, api), { recursive: true });
     const spec = YAML.parse(await readFile(path.join(REPO_ROOT, "generated/altostrat/openapi.yaml"), "utf8"));
+    // The contract's own bulk rerun gives way to the later one, so the control shown is the one the
+    // console can only have recognised by its shape.
+    delete spec.paths["/workflows/{workflowId}/runs/rerun"];
     spec.paths = { ...spec.paths, ...FUTURE_PATHS };
     const specFile = path.join(bundles, "altostrat", "openapi.yaml");
     await writeFile(specFile, YAML.stringify(spec));

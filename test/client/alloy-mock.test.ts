@@ -24,7 +24,7 @@ const expectations: Record<number, Expectation> = {
   415: { kind: "error", codes: ["unsupported_media_type"] },
   422: { kind: "error", codes: ["payload_not_mergeable"] },
   500: { kind: "error", codes: ["internal_error"] },
-  503: { kind: "error", codes: ["store_unavailable"] },
+  503: { kind: "error", codes: ["store_unavailable", "overloaded"] },
 };
 
 // Every status (and every named example of it) the bundled spec documents for the rerun operation.

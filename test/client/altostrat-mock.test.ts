@@ -25,7 +25,7 @@ const expectations: Record<number, Expectation> = {
   415: { kind: "error", type: "invalid_request_error", codes: ["unsupported_media_type"] },
   422: { kind: "error", type: "invalid_request_error", codes: ["idempotency_key_mismatch", "payload_not_mergeable"] },
   500: { kind: "error", type: "api_error", codes: ["internal_error"] },
-  503: { kind: "error", type: "api_error", codes: ["store_unavailable"] },
+  503: { kind: "error", type: "api_error", codes: ["store_unavailable", "overloaded"] },
 };
 
 // Every status (and every named example of it) the bundled spec documents for the rerun operation.
