@@ -1,7 +1,7 @@
 import type { Engine } from "../../../src/core/index.ts";
 import type { Db } from "../../../src/store/index.ts";
 import { ARAZZO_FILES, listFailures, loadApiSpec, runRespect, runScenarios, startServerTarget } from "../../contract/support/index.ts";
-import { ALL_SCENARIOS, SLOW_DEFINITION } from "../../contract/support/scenarios/index.ts";
+import { ALL_SCENARIOS, APPROVAL_DEFINITION, SLOW_DEFINITION } from "../../contract/support/scenarios/index.ts";
 import { createFuzzWorld, runFuzzProperty, sendRequest } from "../../fuzz/support/index.ts";
 import { startTestServer } from "../../support/servers.ts";
 import type { Mutant } from "./mutants.ts";
@@ -53,7 +53,8 @@ export async function judgeMutant(mutant: Mutant | undefined, db: Db, probes: re
     }
 
     const slow = await plain.engine.createWorkflow({ accountId: world.main.accountId, idStyle: "alloy", name: "slow", definition: SLOW_DEFINITION as never });
-    const inputs = { token: world.main.token, apiKey: world.main.apiKey, workflowId: world.own.alloy.workflowId![0]!, slowWorkflowId: slow.id };
+    const approval = await plain.engine.createWorkflow({ accountId: world.main.accountId, idStyle: "alloy", name: "approval", definition: APPROVAL_DEFINITION as never });
+    const inputs = { token: world.main.token, apiKey: world.main.apiKey, workflowId: world.own.alloy.workflowId![0]!, slowWorkflowId: slow.id, approvalWorkflowId: approval.id };
     const apis = mutant ? [mutant.api] : (["altostrat", "alloy"] as const);
     const respect = await Promise.all(apis.map((api) => runRespect({ file: ARAZZO_FILES[api], servers: { [api]: api === "altostrat" ? plain.altostratUrl : plain.alloyUrl }, inputs })));
     verdicts["Arazzo (respect)"] = verdict(respect.flatMap((r) => r.workflows.filter((w) => w.status !== "success").map((w) => `${w.workflowId} ${w.status}${failedCheck(r.output)}`)));
