@@ -1,11 +1,44 @@
-// Helpers of the run console's browser tests (console.test.ts, console-mock.test.ts).
+// Helpers of the run console's browser tests (console.test.ts, console-input.test.ts, console-mock.test.ts).
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
+import { openStore, type Db } from "../../../src/store/index.ts";
+import { startTestServer, type TestServer, type TestTenant } from "../../support/servers.ts";
 import { REPO_ROOT } from "../../support/run-script.ts";
 import { findFreePort } from "../../support/free-port.ts";
-import type { TestBrowser } from "./chromium.ts";
+import { launchChromium, STARTUP_TIMEOUT_MS, type TestBrowser } from "./chromium.ts";
+
+/** What a console test against the server works with. */
+export interface ConsoleWorld {
+  server: TestServer;
+  browser: TestBrowser;
+  tenant: TestTenant;
+}
+
+/**
+ * Registers the hooks of a console test file against the server: a server on an in-memory store and
+ * Chromium, started together before the file's tests (one tenant created), both closed after them.
+ * The returned object is filled in by the time the tests run.
+ */
+export function useServerAndBrowser(): ConsoleWorld {
+  const world = {} as ConsoleWorld;
+  let db: Db | undefined;
+  beforeAll(async () => {
+    db = await openStore({ memory: true });
+    const started = await Promise.allSettled([startTestServer({}, { db }), launchChromium()] as const);
+    if (started[0].status === "fulfilled") world.server = started[0].value;
+    if (started[1].status === "fulfilled") world.browser = started[1].value;
+    const failed = started.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
+    world.tenant = await world.server.createTenant();
+  }, STARTUP_TIMEOUT_MS);
+  afterAll(async () => {
+    await closeAll([world.browser, world.server]);
+    await db?.close();
+  });
+  return world;
+}
 
 /** How long the page may take to show a run's new state (it polls every second). */
 export const SEEN_MS = 30_000;
