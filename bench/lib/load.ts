@@ -177,6 +177,17 @@ export function pairedRatio(a: InterleavedResult, b: InterleavedResult): number 
   return ratios.length === 0 ? Number.NaN : (ratios[Math.floor(ratios.length / 2)] as number);
 }
 
+/**
+ * Answers per server CPU-second of `a` over those of `b`, round by round (the two ran back to back),
+ * median over rounds: how much work each CPU-second buys, whatever CPU the machine gave each side.
+ */
+export function pairedPerCpuRatio(a: InterleavedResult, b: InterleavedResult): number {
+  const perCpu = (x: InterleavedResult["rounds"][number] | undefined) => (x?.cpu && x.cpu.servers > 0 ? x.okPerSec / x.cpu.servers : Number.NaN);
+  const ratios = a.rounds.map((r, i) => perCpu(r) / perCpu(b.rounds[i])).filter(Number.isFinite);
+  ratios.sort((x, y) => x - y);
+  return ratios.length === 0 ? Number.NaN : (ratios[Math.floor(ratios.length / 2)] as number);
+}
+
 /** Answers per CPU-second the variant's server processes used (median over rounds): throughput with stolen CPU factored out. */
 export function perCpuSecond(r: InterleavedResult): number {
   const values = r.rounds.filter((x) => x.cpu && x.cpu.servers > 0).map((x) => x.okPerSec / (x.cpu as CpuUse).servers);
