@@ -324,7 +324,11 @@ export async function claimRuns(db: Db, req: ClaimRequest): Promise<ClaimedRun[]
 export async function renewLeases(db: Db, owner: string, ids: string[], leaseExpiresAt: Date): Promise<{ id: string; cancelRequested: boolean }[]> {
   if (ids.length === 0) return [];
   const { rows } = await db.query<{ id: string; cancelRequested: boolean }>(
-    `UPDATE runs SET lease_expires_at = $3 WHERE lease_owner = $1 AND status = 'running' AND id = ANY($2::text[])
+    // Rows are locked in id order (byte order, as settleRuns sorts its batch), so a renewal and a
+    // settlement of the same owner's runs running at once cannot deadlock on PostgreSQL.
+    `UPDATE runs SET lease_expires_at = $3
+     WHERE id IN (SELECT id FROM runs WHERE lease_owner = $1 AND status = 'running' AND id = ANY($2::text[]) ORDER BY id COLLATE "C" FOR UPDATE)
+       AND lease_owner = $1 AND status = 'running'
      RETURNING id, cancel_requested_at IS NOT NULL AS "cancelRequested"`,
     [owner, ids, leaseExpiresAt],
   );

@@ -40,7 +40,9 @@ export interface Settlement {
  */
 export async function settleRuns(db: Db, settlements: Settlement[]): Promise<Map<string, { cancelRequested: boolean }>> {
   if (settlements.length === 0) return new Map();
-  const runs = settlements.map((s) => ({
+  // In run id order (byte order): the update then locks rows in the order renewLeases does.
+  const ordered = [...settlements].sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+  const runs = ordered.map((s) => ({
     run_id: s.runId,
     owner: s.owner,
     attempt: s.attempt,
