@@ -5,7 +5,7 @@ import { createRerunJobHandlers } from "./rerun-jobs.ts";
 import { toInstant } from "../http/date-time.ts";
 import { HttpProblem } from "../http/problem.ts";
 import { readRerunOverrides } from "../http/rerun-overrides.ts";
-import { toExecution, toLogEntry, toStatus } from "./mappers.ts";
+import { runStatusesOf, toExecution, toLogEntry, toStatus } from "./mappers.ts";
 
 /** The spec's `WorkflowId` and `ExecutionId` shapes: Alloy resources only (Altostrat ones share the store). */
 const WORKFLOW_ID = /^[0-9a-f]{24}$/;
@@ -109,7 +109,7 @@ export function createAlloyHandlers(engine: Engine): HandlerMap<operations, Allo
 
     /** @see cancelWorkflowExecutions; Alloy's `running` includes executions waiting for a person. */
     async cancelWorkflowExecutions({ path, body, context }) {
-      const statuses = body?.statuses?.flatMap((s) => (s === "running" ? (["running", "awaiting_ui_interaction"] as const) : ([s] as const)));
+      const statuses = body?.statuses ? runStatusesOf(body.statuses) : undefined;
       const result = await engine.cancelRuns({
         accountId: context.accountId,
         workflowId: path.workflowId,

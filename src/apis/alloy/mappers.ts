@@ -1,4 +1,4 @@
-import type { TriggerType } from "../../domain/index.ts";
+import { RUN_STATUSES, TRIGGER_TYPES, type RunStatus, type TriggerType } from "../../domain/index.ts";
 import { isTerminal, type NodeLogRecord, type RunRecord } from "../../core/index.ts";
 import type { components } from "../../../generated/alloy/schema.d.ts";
 
@@ -50,5 +50,19 @@ export function toLogEntry(run: RunRecord, logs: NodeLogRecord[]): Schemas["Work
 
 /** Alloy's status of a run: a run waiting for a person is `running` (Alloy's enum has no waiting state). */
 export function toStatus(run: RunRecord): Schemas["ExecutionStatus"] {
-  return run.status === "awaiting_ui_interaction" ? "running" : run.status;
+  return toAlloyStatus(run.status);
+}
+
+function toAlloyStatus(status: RunStatus): Schemas["ExecutionStatus"] {
+  return status === "awaiting_ui_interaction" ? "running" : status;
+}
+
+/** The run statuses a filter on Alloy's statuses stands for (its `running` includes runs waiting for a person). */
+export function runStatusesOf(statuses: readonly Schemas["ExecutionStatus"][]): RunStatus[] {
+  return RUN_STATUSES.filter((status) => statuses.includes(toAlloyStatus(status)));
+}
+
+/** The trigger types a filter on Alloy's execution modes stands for: the inverse of the mapping above. */
+export function triggerTypesOf(modes: readonly Schemas["Execution"]["executionMode"][]): TriggerType[] {
+  return TRIGGER_TYPES.filter((type) => modes.includes(EXECUTION_MODE[type]));
 }

@@ -1,20 +1,12 @@
-import type { Engine, RerunJobRecord, TriggerType } from "../../core/index.ts";
+import type { Engine, RerunJobRecord } from "../../core/index.ts";
 import type { components, operations } from "../../../generated/alloy/schema.d.ts";
 import { toInstant } from "../http/date-time.ts";
 import type { HandlerMap } from "../http/typed-handlers.ts";
 import type { AlloyContext } from "./handlers.ts";
+import { triggerTypesOf } from "./mappers.ts";
 
 type Schemas = components["schemas"];
 type BulkRerunOperations = Pick<operations, "bulkRerunWorkflowExecutions" | "getRerunJob" | "cancelRerunJob">;
-type ExecutionMode = NonNullable<Schemas["BulkRerunRequest"]["executionModes"]>[number];
-
-/** The trigger types each execution mode of the filter stands for (the inverse of the mappers' EXECUTION_MODE). */
-const TRIGGER_TYPES_OF: Record<ExecutionMode, TriggerType[]> = {
-  trigger: ["manual", "event"],
-  webhook: ["webhook"],
-  retry: ["rerun", "resume"],
-};
-
 /** A bulk rerun job as the Alloy contract shows it. */
 export function toRerunJob(job: RerunJobRecord): Schemas["RerunJob"] {
   return {
@@ -42,7 +34,7 @@ export function createRerunJobHandlers(engine: Engine): HandlerMap<BulkRerunOper
         accountId: context.accountId,
         workflowId: path.workflowId,
         statuses: body?.statuses,
-        triggerTypes: body?.executionModes ? [...new Set(body.executionModes.flatMap((mode) => TRIGGER_TYPES_OF[mode]))] : undefined,
+        triggerTypes: body?.executionModes ? triggerTypesOf(body.executionModes) : undefined,
         endUserId: body?.userId,
         createdFrom: body?.from ? toInstant(body.from, "/body/from") : undefined,
         createdTo: body?.to ? toInstant(body.to, "/body/to") : undefined,
