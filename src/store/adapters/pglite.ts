@@ -1,6 +1,7 @@
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { StoreUnavailableError, type Db } from "../db.ts";
 import { acquireDirLock, DataDirError, prepareDataDir } from "./dir-lock.ts";
+import { startAutovacuum } from "./pglite-autovacuum.ts";
 import { openPgliteThread, PgliteOpenError } from "./pglite-thread.ts";
 import { describePgliteError, pgliteErrnoName, runOn } from "./pglite-wire.ts";
 
@@ -26,6 +27,19 @@ export const DEFAULT_DATA_DIR = "./data";
  * the directory is locked first, so a second process is refused before PGlite touches it.
  */
 export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
+  const db = await openPgliteOnly(options);
+  // PGlite has no autovacuum of its own (pglite-autovacuum.ts).
+  const stop = startAutovacuum(db);
+  return {
+    ...db,
+    close() {
+      stop();
+      return db.close();
+    },
+  };
+}
+
+async function openPgliteOnly(options: PgliteOptions): Promise<Db> {
   const worker = options.thread === "worker";
   if (options.memory) {
     if (worker) return openPgliteThread({ memory: true }, () => {});
