@@ -305,7 +305,7 @@ export async function claimRuns(db: Db, req: ClaimRequest): Promise<ClaimedRun[]
             started_at = COALESCE(started_at, $3)
      WHERE id IN (
        SELECT id FROM runs
-       WHERE id IN (SELECT id FROM picked)
+       WHERE id = ANY(ARRAY(SELECT id FROM picked))
          AND ((status = 'pending' AND available_at <= $3) OR (status = 'running' AND lease_expires_at < $3 AND attempts < $5 AND id <> ALL($7::text[])))
        FOR UPDATE SKIP LOCKED)
      RETURNING ${RUN_COLUMNS},
