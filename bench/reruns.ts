@@ -10,12 +10,14 @@ import { mainFigure } from "./lib/figure.ts";
 import { pairedPerCpuRatio, pairedRatio, perCpuSecond, runInterleaved, runLoad, type InterleavedResult, type Variant } from "./lib/load.ts";
 import { describePinning, placeProcesses, PINNED } from "./lib/pin.ts";
 import type { Figure, Row } from "./lib/report.ts";
-import { createBenchSchema, runRequests, startReprise, waitForBacklog, BENCH_DATABASE_URL, type RepriseChild } from "./lib/servers.ts";
+import { createBenchSchema, readPgActivity, runRequests, startReprise, waitForBacklog, BENCH_DATABASE_URL, type RepriseChild } from "./lib/servers.ts";
+import type { StatementStat } from "./lib/statement-stats.ts";
 import { fmt, fmtRatio } from "./lib/stats.ts";
 
 const ROUNDS = 3;
 const ROUND_S = Number(process.env.BENCH_ROUND_S ?? 3);
 const PROFILE_S = 6;
+const STATEMENTS_SHOWN = 6;
 const CONNECTIONS = 32;
 // BENCH_RERUNS_STORES=embedded measures the embedded rows only (PostgreSQL's take most of the figure's time).
 const EMBEDDED_ONLY = process.env.BENCH_RERUNS_STORES === "embedded";
@@ -44,6 +46,53 @@ function rerunVariant(name: string, servers: RepriseChild[], pinned: boolean): V
     },
     counter: async () => (await Promise.all(servers.map((s) => s.request<{ finished: number }>("counters")))).reduce((sum, c) => sum + c.finished, 0),
   };
+}
+
+/**
+ * PostgreSQL's work per accepted rerun (its execution included) for one group of processes: where the
+ * CPU of a bigger group goes when each process does less per statement (smaller group commits, claims
+ * and settlements split three ways). The server's own transactions only: nothing else should use the
+ * database meanwhile.
+ */
+async function storeWorkPerRerun(label: string, servers: RepriseChild[]): Promise<Row | undefined> {
+  placeProcesses(servers.map((s) => s.pid), true);
+  await waitForBacklog(servers);
+  const before = await readPgActivity();
+  if (!before) return undefined;
+  const per = Math.ceil(CONNECTIONS / servers.length);
+  const loads = await Promise.all(servers.map((s) => runLoad({ ...runRequests(s.info).rerun, connections: per, durationS: ROUND_S })));
+  await waitForBacklog(servers, 60_000);
+  // Backends flush their statistics at most once a second.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const after = (await readPgActivity()) as NonNullable<Awaited<ReturnType<typeof readPgActivity>>>;
+  const accepted = loads.reduce((sum, l) => sum + l.ok, 0);
+  const each = (n: number) => fmt(n / Math.max(1, accepted));
+  return {
+    measure: `${label}: per accepted rerun, its execution included — PostgreSQL transactions; rows fetched; rows written (pg_stat_database over ${ROUND_S} s of load and the drain)`,
+    value: `${each(after.transactions - before.transactions)}; ${each(after.rowsFetched - before.rowsFetched)}; ${each(after.rowsWritten - before.rowsWritten)} (${fmt(accepted)} reruns)`,
+  };
+}
+
+/** Where the store's time goes under rerun load: the statements that held the connection longest, per accepted rerun. */
+async function statementMix(server: RepriseChild, label: string): Promise<Row[]> {
+  placeProcesses([server.pid], true);
+  await waitForBacklog([server]);
+  await server.request("statements-start");
+  const load = await runLoad({ ...runRequests(server.info).rerun, durationS: ROUND_S });
+  const stats = await server.request<StatementStat[]>("statements-take");
+  const total = stats.reduce((sum, s) => sum + s.ms, 0);
+  const perRerun = (n: number) => n / Math.max(1, load.ok);
+  const calls = stats.reduce((sum, s) => sum + s.calls, 0);
+  return [
+    {
+      measure: `${label} statements (${ROUND_S} s, ${fmt(load.okPerSec)} reruns/s): statements and store ms per accepted rerun, execution included; store busy`,
+      value: `${fmt(perRerun(calls))}; ${perRerun(total).toFixed(2)} ms; ${fmt(total)} of ${fmt(load.durationS * 1000)} ms`,
+    },
+    ...stats.slice(0, STATEMENTS_SHOWN).map((s) => ({
+      measure: `${label} statement: ${s.statement.replaceAll("|", "\\|")}`,
+      value: `${((100 * s.ms) / Math.max(1, total)).toFixed(1)}% of store time; ${perRerun(s.calls).toFixed(2)} calls and ${perRerun(s.ms).toFixed(3)} ms per rerun; ${(s.ms / Math.max(1, s.calls)).toFixed(3)} ms per call`,
+    })),
+  ];
 }
 
 async function profileReruns(server: RepriseChild, label: string): Promise<Row[]> {
@@ -115,6 +164,14 @@ export async function measureReruns(): Promise<Figure> {
       rows.push({ measure: `postgres ×3 / ×1${suffix || " pinned"}, reruns per server CPU-second (median of round pairs)`, value: fmtRatio(perCpu), target: "≥ 0.9×", met: perCpu >= 0.9 });
     }
   }
+  if (pg1 && pg3) {
+    for (const [label, group] of [["postgres ×1", pg1], ["postgres ×3", pg3]] as const) {
+      const row = await storeWorkPerRerun(label, group);
+      if (row) rows.push(row);
+    }
+  }
+  rows.push(...(await statementMix(embedded, "embedded")));
+  if (pg1?.[0]) rows.push(...(await statementMix(pg1[0], "postgres ×1")));
   rows.push(...(await profileReruns(embedded, "embedded")));
   if (pg1?.[0]) rows.push(...(await profileReruns(pg1[0], "postgres ×1")));
   placeProcesses([], true);

@@ -6,6 +6,7 @@ import { startServer } from "../src/server.ts";
 import { openStore, resolveStore } from "../src/store/index.ts";
 import { preciseNow, readServeOptions, serveIpc } from "./lib/child-ipc.ts";
 import { createProfilerCommands } from "./lib/profiler.ts";
+import { trackStatements } from "./lib/statement-stats.ts";
 import { BENCH_JWT_SECRET, seedTenant, type Seeded } from "./lib/seed.ts";
 
 /** How the parent configures this server. */
@@ -51,11 +52,14 @@ const config = loadConfig({
   ...(options.concurrency ? { WORKER_CONCURRENCY: String(options.concurrency) } : {}),
   ...options.env,
 });
-const db = await openStore(
-  options.store === "postgres"
-    ? { databaseUrl: options.databaseUrl as string, poolSize: options.poolSize ?? 10, ...(options.schema ? { schema: options.schema } : {}) }
-    : { ...resolveStore(config.store).options, ...(options.dataDir ? { dataDir: options.dataDir } : {}) },
+const statements = trackStatements(
+  await openStore(
+    options.store === "postgres"
+      ? { databaseUrl: options.databaseUrl as string, poolSize: options.poolSize ?? 10, ...(options.schema ? { schema: options.schema } : {}) }
+      : { ...resolveStore(config.store).options, ...(options.dataDir ? { dataDir: options.dataDir } : {}) },
+  ),
 );
+const db = statements.db;
 
 // Worker events: counts always; claim times only while the parent tracks latency.
 const counters = { claimed: 0, finished: 0, failed: 0 };
@@ -99,6 +103,9 @@ serveIpc(
   { ...seeded, altostratUrl: server.altostratUrl, alloyUrl: server.alloyUrl } satisfies RepriseInfo,
   {
     counters: () => ({ ...counters }),
+    /** Which statements the store's time goes to, from "statements-start" to "statements-take". */
+    "statements-start": () => statements.start(),
+    "statements-take": () => statements.take(),
     /** process.memoryUsage() in MB: how much of the RSS is V8's heap, and how much is outside it. */
     memory: (args) => {
       // With --expose-gc, "after gc" tells retained memory from garbage not yet collected.

@@ -92,3 +92,30 @@ export async function waitForBacklog(servers: RepriseChild[], timeoutMs = 20_000
   }
   return Date.now() - t0;
 }
+
+/** What PostgreSQL has done for the benchmark database so far (pg_stat_database; flushed by each backend within about a second). */
+export interface PgActivity {
+  transactions: number;
+  rowsFetched: number;
+  rowsWritten: number;
+}
+
+/** Reads the benchmark database's activity counters; null when PostgreSQL is unreachable. */
+export async function readPgActivity(): Promise<PgActivity | null> {
+  const client = new pg.Client({ connectionString: BENCH_DATABASE_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+  } catch {
+    return null;
+  }
+  try {
+    const { rows } = await client.query<{ t: string; f: string; w: string }>(
+      `SELECT xact_commit + xact_rollback AS t, tup_fetched AS f, tup_inserted + tup_updated + tup_deleted AS w
+         FROM pg_stat_database WHERE datname = current_database()`,
+    );
+    const row = rows[0];
+    return row ? { transactions: Number(row.t), rowsFetched: Number(row.f), rowsWritten: Number(row.w) } : null;
+  } finally {
+    await client.end();
+  }
+}
