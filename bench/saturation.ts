@@ -54,7 +54,7 @@ function summarize(label: string, t: Tally, target: boolean): Row[] {
   const answered = t.accepted.length + t.refused + t.other;
   const p99 = quantile(sorted, 0.99);
   return [
-    { measure: `${label}: accepted reruns/s; p50 / p99 of the accepted, ms (from each request's scheduled send)`, value: `${fmt(t.accepted.length / t.seconds)}; ${fmt(quantile(sorted, 0.5))} / ${fmt(p99)}`, ...(target ? { target: "p99 bounded (≤ 1,000 ms)", met: p99 <= 1000 } : {}) },
+    { measure: `${label}: accepted reruns/s; p50 / p99 of the accepted, ms (from each request's scheduled send)`, value: `${fmt(t.accepted.length / t.seconds)}; ${fmt(quantile(sorted, 0.5))} / ${fmt(p99)}`, ...(target ? { target: "p99 ≤ 100 ms", met: p99 <= 100 } : {}) },
     { measure: `${label}: share answered 503 (with Retry-After); other answers`, value: `${fmt((100 * t.refused) / Math.max(1, t.sent))}% (${t.refusedWithRetryAfter} of ${t.refused}); ${t.other}` },
     { measure: `${label}: the sender's own lateness, p99 ms per round (a starved sender inflates every latency)`, value: t.senderLate.map(fmt).join(", ") },
     { measure: `${label}: requests answered of sent; unanswered (connection error or ${TIMEOUT_MS / 1000} s)`, value: `${answered} of ${t.sent}; ${t.errors}`, ...(target ? { target: "all", met: answered === t.sent && t.errors === 0 } : {}) },
