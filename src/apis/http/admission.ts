@@ -8,18 +8,22 @@ export interface AdmissionLimits {
   /** Of those, how many one account may hold, so one tenant's burst cannot take every place. */
   accountMaxInFlight: number;
   /**
-   * Refuse while a timer due every 100 ms has fired more than this (ms) late twice in a row; 0: never.
-   * Requests waiting to be read are invisible to the in-flight count: past the sustainable rate they
-   * queue in the socket buffers and the loop's delay is what grows.
+   * Refuse while a timer due every half of this (ms, within 5..100 ms) has fired more than this late
+   * twice in a row; 0: never. Requests waiting to be read are invisible to the in-flight count: past
+   * the sustainable rate they queue in the socket buffers and the loop's delay is what grows, so this
+   * bound is about the latency an accepted request can expect (figure 12 of bench/RESULTS.md).
    */
   maxEventLoopDelayMs: number;
   /** What the 503's Retry-After says. */
   retryAfterSeconds: number;
 }
 
-// The loop's delay is sampled this often; two late samples in a row refuse, so one long pause (a full
-// collection, the process descheduled on a busy machine) does not.
-const WINDOW_MS = 100;
+// The loop's delay is sampled every half of the bound (so a loop turn as long as the bound shows at
+// once), at most every 100 ms and at least every 5 ms; two late samples in a row refuse, so one long
+// pause (a full collection, the process descheduled on a busy machine) does not.
+function sampleWindowMs(maxDelayMs: number): number {
+  return Math.min(100, Math.max(5, Math.round(maxDelayMs / 2)));
+}
 
 /**
  * Admission control for the operations that queue a run. Past the rate the store and the executor
@@ -95,13 +99,14 @@ export function createAdmission(limits: AdmissionLimits): Admission {
 /** Watches the event loop: `lagging` while a timer due every window fired over `maxMs` late twice in a row. */
 function watchEventLoop(maxMs: number): { readonly lagging: boolean; stop(): void } {
   if (maxMs <= 0) return { lagging: false, stop: () => {} };
+  const windowMs = sampleWindowMs(maxMs);
   let over = 0;
   let last = performance.now();
   const timer = setInterval(() => {
     const now = performance.now();
-    over = now - last - WINDOW_MS > maxMs ? over + 1 : 0;
+    over = now - last - windowMs > maxMs ? over + 1 : 0;
     last = now;
-  }, WINDOW_MS);
+  }, windowMs);
   timer.unref();
   return {
     get lagging() {
