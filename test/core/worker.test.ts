@@ -116,6 +116,33 @@ describe.each(storesUnderTest())("workers on $name", (store) => {
     expect(rows).toEqual([{ status: "completed", attempts: 1, logs: 2, c: 1000 }]);
   }, 120_000);
 
+  it("slots freed while other runs still execute are claimed together, not by one claim per finished run", async () => {
+    const tag = `${store.name}-refill`;
+    const hold = `/hold/${tag}`;
+    const wf = await addWorkflow(engine, accountId, twoCalls(`/once/${tag}`, hold));
+    const claimedAt: number[] = [];
+    let finished = 0;
+    const onEvent = (e: WorkerEvent) => (e.type === "claimed" ? claimedAt.push(performance.now()) : finished++);
+    // No poll: only the finished runs' refill may claim.
+    const worker = newWorker({ concurrency: 3, refillDelayMs: 300, accountMaxRunning: null, pollIntervalMs: 600_000, onEvent });
+    for (let i = 0; i < 3; i++) await engine.executeWorkflow({ accountId, workflowId: wf.id, payload: {} });
+    await worker.start();
+    await expect.poll(() => held.get(hold)?.length ?? 0, { timeout: 5_000, interval: 5 }).toBe(3);
+    // Two more wait for a slot.
+    for (let i = 0; i < 2; i++) await engine.executeWorkflow({ accountId, workflowId: wf.id, payload: {} });
+    const answer = (n: number) => held.get(hold)![n]!.writeHead(200, { "content-type": "application/json" }).end("{}");
+    // Two runs finish 100 ms apart, within the refill delay of the first.
+    answer(0);
+    await new Promise((r) => setTimeout(r, 100));
+    answer(1);
+    await expect.poll(() => claimedAt.length, { timeout: 5_000, interval: 5 }).toBe(5);
+    // One claim took both: they were claimed in the same turn, not 100 ms apart.
+    expect(claimedAt[4]! - claimedAt[3]!).toBeLessThan(50);
+    await expect.poll(() => held.get(hold)?.length ?? 0, { timeout: 5_000, interval: 5 }).toBe(5);
+    for (const n of [2, 3, 4]) answer(n);
+    await expect.poll(() => finished, { timeout: 5_000, interval: 5 }).toBe(5);
+  });
+
   it("a started worker is woken by the insert's notification, not the poll", async () => {
     const wf = await addWorkflow(engine, accountId, QUICK);
     const worker = newWorker({ pollIntervalMs: 600_000 });
