@@ -48,6 +48,7 @@ export interface Config {
     readonly maxInFlight: number;
     readonly accountMaxInFlight: number;
     readonly maxEventLoopDelayMs: number;
+    readonly accountMaxQueuedRuns: number;
     readonly retryAfterSeconds: number;
   };
   readonly retention: { readonly days: number; readonly intervalMs: number };
@@ -133,6 +134,13 @@ export const DEFAULT_WORKER_CONCURRENCY = 32;
 /** Event-loop delay (ms, two samples 100 ms apart in a row) above which run-creating requests are refused (ADMISSION_MAX_EVENT_LOOP_DELAY_MS). */
 export const DEFAULT_ADMISSION_MAX_EVENT_LOOP_DELAY_MS = 500;
 
+/**
+ * Runs one account may have queued (due, not started) before its new runs get 503 `overloaded`
+ * (ADMISSION_ACCOUNT_MAX_QUEUED_RUNS; 0: no bound): a few seconds of what one process executes
+ * (figure 5 of bench/RESULTS.md: ~550 three-node runs/s on the embedded store).
+ */
+export const DEFAULT_ADMISSION_ACCOUNT_MAX_QUEUED_RUNS = 2000;
+
 /** Which thread the embedded store runs on unless STORE_THREAD says otherwise. */
 export const DEFAULT_STORE_THREAD: "inline" | "worker" = "inline";
 
@@ -201,6 +209,7 @@ export function loadConfig(env: Env = process.env): Config {
       accountMaxInFlight: read.integer("ADMISSION_ACCOUNT_MAX_IN_FLIGHT", DEFAULT_ADMISSION_ACCOUNT_MAX_IN_FLIGHT, 1, 100_000),
       // Far above the delay of a busy loop that keeps up (tens of ms); past the sustainable rate it grows to seconds.
       maxEventLoopDelayMs: read.integer("ADMISSION_MAX_EVENT_LOOP_DELAY_MS", DEFAULT_ADMISSION_MAX_EVENT_LOOP_DELAY_MS, 0, 60_000),
+      accountMaxQueuedRuns: read.integer("ADMISSION_ACCOUNT_MAX_QUEUED_RUNS", DEFAULT_ADMISSION_ACCOUNT_MAX_QUEUED_RUNS, 0, 10_000_000),
       retryAfterSeconds: read.integer("ADMISSION_RETRY_AFTER_SECONDS", 1, 1, 3600),
     },
     retention: {

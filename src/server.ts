@@ -88,7 +88,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   // Through the engine, so a key lookup during a store outage answers 503 store_unavailable like every other store call.
   const apiKeys = createApiKeyAuthenticator({ resolveKey: (key) => engine.resolveApiKey(key) });
 
-  const admission = overrides.admission ?? createAdmission(config.admission);
+  const admission = overrides.admission ?? createAdmission(config.admission, engine);
   const shared = {
     engine,
     logger,

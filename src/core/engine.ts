@@ -1,4 +1,5 @@
 import type { AccountRecord, ApiKeyRecord, RerunJobRecord, RunRecord, WorkflowRecord } from "../store/index.ts";
+import { countQueuedRunsByAccount } from "../store/index.ts";
 import * as accounts from "./accounts.ts";
 import * as bulkRerun from "./bulk-rerun.ts";
 import * as cancel from "./cancel.ts";
@@ -57,6 +58,8 @@ export interface Engine {
   /** Delivers a person's input to a run waiting at a ui_interaction node; the run is queued again. */
   deliverInput(input: uiInput.DeliverInput): Promise<RunRecord>;
   purgeExpired(options?: PurgeOptions): Promise<PurgeResult>;
+  /** Runs due to start and not yet claimed, per account that has any (what admission control weighs). */
+  countQueuedRuns(): Promise<Map<string, number>>;
   createWorker(options?: WorkerOptions): Worker;
   startRetention(options?: PurgeOptions & { intervalMs?: number; clock?: () => Date; onError?: (err: unknown) => void; onPurged?: (result: PurgeResult) => void }): RetentionTask;
   /** Ends the sandbox processes this engine started (a sandbox passed in is its owner's to close). */
@@ -119,6 +122,7 @@ export function createEngine(options: EngineOptions): Engine {
       finishedRuns.clear();
       return result;
     }),
+    countQueuedRuns: guard(() => countQueuedRunsByAccount(deps.db, deps.clock())),
     createWorker: (opts) => createWorker(deps, opts),
     close: async () => {
       if (!options.sandbox) await deps.sandbox.close();

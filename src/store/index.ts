@@ -45,6 +45,7 @@ export {
   type RunListQuery,
   type ClaimRequest,
   type ClaimedRun,
+  countQueuedRunsByAccount,
 } from "./queries/runs.ts";
 export { settleRuns, type SettleOutcome, type Settlement } from "./queries/settle.ts";
 export { cancelRunRows, type CancelQuery, type CancelResult } from "./queries/cancel.ts";

@@ -14,9 +14,23 @@ export interface AdmissionLimits {
    * bound is about the latency an accepted request can expect (figure 12 of bench/RESULTS.md).
    */
   maxEventLoopDelayMs: number;
+  /**
+   * Runs one account may have queued (due, not yet started) before its new runs are refused; 0: no
+   * bound. Accepting past what the workers execute only grows the queue: this keeps an account's
+   * accepted rate near its executed rate, and one account's backlog from delaying the others' runs.
+   */
+  accountMaxQueuedRuns: number;
   /** What the 503's Retry-After says. */
   retryAfterSeconds: number;
 }
+
+/** Where admission reads the queued work from (the engine's count of due, unclaimed runs per account). */
+export interface QueuedRunsSource {
+  countQueuedRuns(): Promise<Map<string, number>>;
+}
+
+// The queued runs are counted this often; between counts each admitted request adds one to its account.
+const QUEUE_SAMPLE_MS = 250;
 
 // The loop's delay is sampled every half of the bound (so a loop turn as long as the bound shows at
 // once), at most every 100 ms and at least every 5 ms; two late samples in a row refuse, so one long
@@ -49,8 +63,9 @@ export interface Admission {
 }
 
 /** Admits up to the limits; one instance is shared by both APIs' listeners of a process. */
-export function createAdmission(limits: AdmissionLimits): Admission {
+export function createAdmission(limits: AdmissionLimits, source?: QueuedRunsSource, sampleMs = QUEUE_SAMPLE_MS): Admission {
   let inFlight = 0;
+  const queue = limits.accountMaxQueuedRuns > 0 && source ? watchQueuedRuns(source, sampleMs) : undefined;
   const perAccount = new Map<string, number>();
   const refuse = (who: string) =>
     new HttpProblem(503, "overloaded", `The server is at capacity for ${who}; retry after the number of seconds in Retry-After.`, undefined, limits.retryAfterSeconds);
@@ -66,6 +81,8 @@ export function createAdmission(limits: AdmissionLimits): Admission {
     const held = accountId === undefined ? 0 : (perAccount.get(accountId) ?? 0);
     if (full()) return next(refuse("new runs"));
     if (accountId !== undefined && held >= limits.accountMaxInFlight) return next(refuse("this account's new runs"));
+    if (accountId !== undefined && queue && queue.count(accountId) >= limits.accountMaxQueuedRuns) return next(refuse("this account's queued runs"));
+    if (accountId !== undefined) queue?.add(accountId);
     inFlight += 1;
     if (accountId !== undefined) perAccount.set(accountId, held + 1);
     let released = false;
@@ -92,7 +109,34 @@ export function createAdmission(limits: AdmissionLimits): Admission {
     get lagging() {
       return lag.lagging;
     },
-    stop: () => lag.stop(),
+    stop: () => {
+      lag.stop();
+      queue?.stop();
+    },
+  };
+}
+
+/**
+ * Counts each account's queued runs every `sampleMs` (one count at a time; a failed count keeps the
+ * last one), and between counts adds the runs admitted since, so a burst is weighed before the next count.
+ */
+function watchQueuedRuns(source: QueuedRunsSource, sampleMs: number): { count(accountId: string): number; add(accountId: string): void; stop(): void } {
+  let counts = new Map<string, number>();
+  let counting = false;
+  const timer = setInterval(() => {
+    if (counting) return;
+    counting = true;
+    source
+      .countQueuedRuns()
+      .then((fresh) => void (counts = fresh))
+      .catch(() => undefined)
+      .finally(() => (counting = false));
+  }, sampleMs);
+  timer.unref();
+  return {
+    count: (accountId) => counts.get(accountId) ?? 0,
+    add: (accountId) => void counts.set(accountId, (counts.get(accountId) ?? 0) + 1),
+    stop: () => clearInterval(timer),
   };
 }
 

@@ -348,3 +348,16 @@ export async function abandonExpiredRuns(db: Db, now: Date, maxAttempts: number,
   );
   return rows.map((r) => r.id);
 }
+
+/**
+ * Runs due to start and not yet claimed, per account that has any: the queued work admission control
+ * weighs (src/apis/http/admission.ts). Read from the pending runs' own index; the count is bounded by
+ * what admission lets each account queue.
+ */
+export async function countQueuedRunsByAccount(db: Db, now: Date): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ account_id: string; n: number }>(
+    "SELECT account_id, count(*)::int AS n FROM runs WHERE status = 'pending' AND available_at <= $1 GROUP BY account_id",
+    [now],
+  );
+  return new Map(rows.map((r) => [r.account_id, r.n]));
+}

@@ -53,7 +53,7 @@ describe("admission control on the operations that queue runs", () => {
   beforeAll(async () => {
     store = createGatedDb(await openStore({ memory: true }));
     // A tiny bound: two requests of one account, three in all, fill it.
-    admission = createAdmission({ maxInFlight: 3, accountMaxInFlight: 2, maxEventLoopDelayMs: 0, retryAfterSeconds: 7 });
+    admission = createAdmission({ maxInFlight: 3, accountMaxInFlight: 2, maxEventLoopDelayMs: 0, accountMaxQueuedRuns: 0, retryAfterSeconds: 7 });
     server = await startTestServer({}, { db: store, admission });
     [a, b] = [await server.createTenant(), await server.createTenant()];
     wf.altostrat = (await createAltostratWorkflow(a, ECHO)).id;
@@ -154,7 +154,7 @@ describe("admission control on a late event loop", () => {
   };
 
   it("refuses with 503 overloaded while the loop's delay stays above the bound, and admits again once it falls", async () => {
-    const admission = createAdmission({ maxInFlight: 100, accountMaxInFlight: 100, maxEventLoopDelayMs: 50, retryAfterSeconds: 3 });
+    const admission = createAdmission({ maxInFlight: 100, accountMaxInFlight: 100, maxEventLoopDelayMs: 50, accountMaxQueuedRuns: 0, retryAfterSeconds: 3 });
     try {
       expect(await ask(admission)).toBeUndefined();
       await hogUntil(() => admission.lagging);
@@ -168,5 +168,40 @@ describe("admission control on a late event loop", () => {
     } finally {
       admission.stop();
     }
+  });
+});
+
+describe("admission control on queued work", () => {
+  let server: TestServer;
+  let a: TestTenant;
+  let b: TestTenant;
+  const wf = { a: "", b: "" };
+
+  beforeAll(async () => {
+    // No workers: every accepted run stays queued.
+    server = await startTestServer({ ADMISSION_ACCOUNT_MAX_QUEUED_RUNS: "3", ADMISSION_RETRY_AFTER_SECONDS: "4" }, { workers: false });
+    [a, b] = [await server.createTenant(), await server.createTenant()];
+    wf.a = (await createAltostratWorkflow(a, ECHO)).id;
+    wf.b = (await createAltostratWorkflow(b, ECHO)).id;
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const execute = (t: TestTenant, workflowId: string) =>
+    fetch(`${server.altostratUrl}/workflows/${workflowId}/execute`, { method: "POST", headers: { Authorization: `Bearer ${t.token}`, "content-type": "application/json" }, body: "{}" });
+
+  it("refuses an account's new runs with 503 overloaded once it has the bound queued, leaves other accounts alone, and accepts again once its queue drains", async () => {
+    for (let i = 0; i < 3; i++) expect((await execute(a, wf.a)).status).toBe(202);
+    const refused = await expectError("altostrat", await execute(a, wf.a), { status: 503, code: "overloaded", type: "api_error", op: { path: "/workflows/{workflowId}/execute", method: "post" } });
+    expect(refused.headers.get("retry-after")).toBe("4");
+    // Still refused after the store's own count replaced the admitted tally.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect((await execute(a, wf.a)).status).toBe(503);
+    expect((await execute(b, wf.b)).status).toBe(202);
+
+    // The queue drains (here: cancelled); the next count lets the account in again.
+    await server.engine.cancelRuns({ accountId: a.accountId, workflowId: wf.a, statuses: ["pending"] });
+    await waitFor(async () => (await execute(a, wf.a)).status, (status) => status === 202);
   });
 });
