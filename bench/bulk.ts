@@ -4,11 +4,11 @@
 import { formatCpu, startCpuSample } from "./lib/cpu.ts";
 import { DEFAULT_WORKER_CONCURRENCY } from "../src/config.ts";
 import { mainFigure } from "./lib/figure.ts";
-import { runLoad } from "./lib/load.ts";
 import { describePinning } from "./lib/pin.ts";
 import type { Figure } from "./lib/report.ts";
 import { startReprise } from "./lib/servers.ts";
 import { fmt } from "./lib/stats.ts";
+import { submitAll } from "./lib/submit-all.ts";
 
 const TARGET_S = 20;
 
@@ -26,10 +26,10 @@ export async function measureBulk({ timeoutS = Number(process.env.BENCH_BULK_TIM
   let submitted = Number.NaN;
   // Submission runs concurrently with the watch below: the workers execute while requests arrive.
   const abort = new AbortController();
-  const submitting = runLoad({
+  // A client that honours admission control: a 503 (the account's queue is full) is sent again after its Retry-After.
+  const submitting = submitAll({
     signal: abort.signal,
     url: `${altostratUrl}/workflows/${workflowId}/execute`,
-    method: "POST",
     headers: { authorization: `Bearer ${token}` },
     body: JSON.stringify({ context: { order: "B-1", qty: 3, price: 42.5 } }),
     amount: RUNS,
@@ -57,7 +57,7 @@ export async function measureBulk({ timeoutS = Number(process.env.BENCH_BULK_TIM
     title: `5. Bulk: ${RUNS.toLocaleString("en-US")} runs of a three-node workflow (embedded store)`,
     command: "npm run bench:bulk",
     inputs: {
-      load: `autocannon, 32 connections, ${RUNS} × POST /workflows/{id}/execute; workers (concurrency ${concurrency}) run during submission; stop after ${TIMEOUT_S} s`,
+      load: `undici, 32 keep-alive connections, ${RUNS} × POST /workflows/{id}/execute, a 503 sent again after its Retry-After; workers (concurrency ${concurrency}) run during submission; stop after ${TIMEOUT_S} s`,
       placement: describePinning(),
     },
     rows: [
@@ -73,7 +73,7 @@ export async function measureBulk({ timeoutS = Number(process.env.BENCH_BULK_TIM
       },
       { measure: "runs finished per second, overall", value: fmt(done / elapsed) },
       ...(complete ? [] : [{ measure: `projected time for all ${RUNS.toLocaleString("en-US")} at that rate, s`, value: fmt(RUNS / (done / elapsed)) }]),
-      { measure: "failed runs; non-2xx; errors", value: `${failed}; ${load.non2xx}; ${load.errors}` },
+      { measure: "failed runs; 503s retried (admission: the account's queue full); other non-2xx or errors", value: `${failed}; ${load.refused}; ${load.failed}` },
       { measure: "server CPU during the bulk", value: formatCpu(cpu) },
       { measure: "peak RSS of the server (VmHWM), MB", value: fmt(server.peakRssMb()) },
     ],
