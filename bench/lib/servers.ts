@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import type { RepriseInfo, RepriseServeOptions } from "../serve-reprise.ts";
 import { startChild, type ChildOptions, type ServerChild } from "./child.ts";
+import { runLoad, type LoadResult } from "./load.ts";
 
 /** A Reprise server child plus whatever must be cleaned after it. */
 export type RepriseChild = ServerChild<RepriseInfo>;
@@ -118,4 +119,16 @@ export async function readPgActivity(): Promise<PgActivity | null> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The rerun rate a server sustains end to end: reruns accepted by 32 connections over `seconds`,
+ * divided by the time until every one of them was executed (the load, then the drain of its backlog).
+ * Accepting is cheaper than executing, so the accepted rate alone overstates what the server keeps up with.
+ */
+export async function measureSustainedReruns(server: RepriseChild, seconds: number): Promise<{ accepted: LoadResult; drainS: number; sustainedPerSec: number }> {
+  await waitForBacklog([server], 60_000);
+  const accepted = await runLoad({ ...runRequests(server.info).rerun, durationS: seconds });
+  const drainS = (await waitForBacklog([server], 120_000)) / 1000;
+  return { accepted, drainS, sustainedPerSec: accepted.ok / (accepted.durationS + drainS) };
 }
