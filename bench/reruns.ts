@@ -10,7 +10,7 @@ import { mainFigure } from "./lib/figure.ts";
 import { pairedPerCpuRatio, pairedRatio, perCpuSecond, runInterleaved, runLoad, type InterleavedResult, type Variant } from "./lib/load.ts";
 import { describePinning, placeProcesses, PINNED } from "./lib/pin.ts";
 import type { Figure, Row } from "./lib/report.ts";
-import { createBenchSchema, readPgActivity, runRequests, startReprise, waitForBacklog, BENCH_DATABASE_URL, type RepriseChild } from "./lib/servers.ts";
+import { createBenchSchema, readPgActivity, type PgActivity, runRequests, startReprise, waitForBacklog, BENCH_DATABASE_URL, type RepriseChild } from "./lib/servers.ts";
 import type { StatementStat } from "./lib/statement-stats.ts";
 import { fmt, fmtRatio } from "./lib/stats.ts";
 
@@ -68,7 +68,7 @@ async function storeWorkPerRerun(label: string, servers: RepriseChild[]): Promis
   await waitForBacklog(servers, 60_000);
   // Backends flush their statistics at most once a second.
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  const after = (await readPgActivity()) as NonNullable<Awaited<ReturnType<typeof readPgActivity>>>;
+  const after = (await readPgActivity()) as PgActivity;
   const accepted = loads.reduce((sum, l) => sum + l.ok, 0);
   const each = (n: number) => fmt(n / Math.max(1, accepted));
   return {

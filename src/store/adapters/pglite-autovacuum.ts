@@ -11,11 +11,13 @@ export const AUTOVACUUM_INTERVAL_MS = 10_000;
  * 50 + 20% of its live rows is vacuumed and analysed; one whose rows changed by 50 + 10% since its
  * last analysis is analysed. The store's statistics views count both on PGlite too.
  */
-const DUE_TABLES = `SELECT relname AS "table",
-         n_dead_tup > 50 + 0.2 * n_live_tup AS "vacuum"
-    FROM pg_stat_user_tables
-   WHERE schemaname = ANY (current_schemas(false))
-     AND (n_dead_tup > 50 + 0.2 * n_live_tup OR n_mod_since_analyze > 50 + 0.1 * n_live_tup)`;
+const DUE_TABLES = `SELECT "table", "vacuum" FROM (
+    SELECT relname AS "table",
+           n_dead_tup > 50 + 0.2 * n_live_tup AS "vacuum",
+           n_mod_since_analyze > 50 + 0.1 * n_live_tup AS "analyze"
+      FROM pg_stat_user_tables
+     WHERE schemaname = ANY (current_schemas(false))) t
+   WHERE "vacuum" OR "analyze"`;
 
 /** Vacuums or analyses the tables that are due; returns what it did, table by table. */
 export async function vacuumDueTables(db: Db): Promise<{ table: string; vacuumed: boolean }[]> {
